@@ -1,0 +1,115 @@
+/** Limits shared by every client and the server. */
+export const LIMITS = {
+  textMax: 5000,
+  nameMax: 120,
+  emailMax: 254,
+  commentMax: 2000,
+  clientIdMax: 64,
+  noteMax: 2000,
+  urlMax: 2048,
+  titleMax: 300,
+  previewMax: 500,
+} as const;
+
+export const AUTHORS = ['visitor', 'agent', 'system'] as const;
+export const CONVERSATION_STATUSES = ['queued', 'assigned', 'closed'] as const;
+export const AGENT_STATUSES = ['online', 'away'] as const;
+export const ROLES = ['agent', 'supervisor', 'admin'] as const;
+
+export type Author = (typeof AUTHORS)[number];
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+export type Role = (typeof ROLES)[number];
+
+export type Message = {
+  id: string;
+  conversationId: string;
+  seq: number;
+  clientId: string | null;
+  author: Author;
+  authorName: string | null;
+  text: string;
+  internal: boolean;
+  createdAt: string;
+};
+
+export type Conversation = {
+  id: string;
+  siteId: string;
+  visitorId: string;
+  status: ConversationStatus;
+  agentId: string | null;
+  agentName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastSeq: number;
+  /** Extensions beyond the contract's floor. */
+  visitorName?: string | null;
+  rating?: number | null;
+  closedAt?: string | null;
+};
+
+export type Agent = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  maxChats: number;
+  active: boolean;
+  createdAt: string;
+};
+
+export type SiteSettings = {
+  color: string;
+  position: 'right' | 'left';
+  greeting: string;
+  preChat: boolean;
+  locale?: string | undefined;
+};
+
+export type Site = {
+  id: string;
+  key: string;
+  name: string;
+  allowedOrigins: string[];
+  settings: SiteSettings;
+  createdAt: string;
+};
+
+/** Public part of a site, served to the widget. */
+export type PublicSiteConfig = SiteSettings & {
+  key: string;
+  name: string;
+  agentsOnline: boolean;
+};
+
+export type PageContext = {
+  url?: string | undefined;
+  title?: string | undefined;
+  referrer?: string | undefined;
+  locale?: string | undefined;
+  userAgent?: string | undefined;
+};
+
+export type ErrorCode =
+  | 'invalid_payload'
+  | 'unknown_site'
+  | 'origin_not_allowed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'too_many_attempts'
+  | 'invalid_credentials'
+  | 'conversation_closed'
+  | 'not_assigned'
+  | 'agent_unavailable'
+  | 'payload_too_large'
+  | 'unavailable'
+  | 'internal';
+
+export type ErrorBody = { code: ErrorCode; message: string };
+export type AckError = { ok: false; error: ErrorBody };
+export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
+export type AckFn<T extends object = object> = (res: Ack<T>) => void;

@@ -1,0 +1,70 @@
+import type { AckFn, AgentStatus, Conversation, Message, PageContext } from './entities.js';
+import type {
+  AgentMessageSend,
+  AgentStatusPayload,
+  AgentTyping,
+  ConversationRate,
+  ConversationRef,
+  ConversationTransfer,
+  MessagesSync,
+  VisitorIdentify,
+  VisitorMessageSend,
+  VisitorTyping,
+  VisitorUpdate,
+} from './schemas.js';
+
+/** Typed Socket.IO event maps shared by the server, the widget and the console. */
+
+export type VisitorSession = {
+  visitorId: string;
+  visitorToken: string;
+  conversation: Conversation | null;
+  name?: string | null;
+  email?: string | null;
+  verified?: boolean;
+};
+
+export type VisitorClientEvents = {
+  'message:send': (payload: VisitorMessageSend, ack: AckFn<{ message: Message }>) => void;
+  'messages:sync': (
+    payload: MessagesSync,
+    ack: AckFn<{ messages: Message[]; conversation: Conversation | null }>,
+  ) => void;
+  typing: (payload: VisitorTyping, ack?: AckFn) => void;
+  'conversation:rate': (payload: ConversationRate, ack: AckFn<{ conversation: Conversation }>) => void;
+  'conversation:close': (payload: ConversationRef, ack: AckFn<{ conversation: Conversation }>) => void;
+  'visitor:update': (payload: VisitorUpdate, ack: AckFn) => void;
+  'visitor:context': (payload: PageContext, ack: AckFn) => void;
+  'visitor:identify': (payload: VisitorIdentify, ack: AckFn<{ session: VisitorSession }>) => void;
+};
+
+export type VisitorServerEvents = {
+  session: (session: VisitorSession) => void;
+  'message:new': (message: Message) => void;
+  typing: (payload: { typing: boolean; agentName?: string | null }) => void;
+  'conversation:updated': (conversation: Conversation) => void;
+  'server:shutdown': (payload: { reconnect: boolean }) => void;
+};
+
+export type AgentClientEvents = {
+  'agent:status': (payload: AgentStatusPayload, ack: AckFn<{ status: AgentStatus }>) => void;
+  'conversation:join': (
+    payload: ConversationRef,
+    ack: AckFn<{ conversation: Conversation; messages: Message[] }>,
+  ) => void;
+  'conversation:leave': (payload: ConversationRef, ack: AckFn) => void;
+  'conversation:accept': (payload: ConversationRef, ack: AckFn<{ conversation: Conversation }>) => void;
+  'message:send': (payload: AgentMessageSend, ack: AckFn<{ message: Message }>) => void;
+  'conversation:transfer': (payload: ConversationTransfer, ack: AckFn<{ conversation: Conversation }>) => void;
+  'conversation:close': (payload: ConversationRef, ack: AckFn<{ conversation: Conversation }>) => void;
+  typing: (payload: AgentTyping, ack?: AckFn) => void;
+};
+
+export type AgentServerEvents = {
+  'conversation:updated': (conversation: Conversation) => void;
+  'conversation:assigned': (conversation: Conversation) => void;
+  'message:new': (message: Message) => void;
+  typing: (payload: { conversationId: string; typing: boolean; preview?: string }) => void;
+  presence: (payload: { agentId: string; status: AgentStatus | 'offline' }) => void;
+  'server:shutdown': (payload: { reconnect: boolean }) => void;
+};

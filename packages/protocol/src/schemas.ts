@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { AGENT_STATUSES, LIMITS, ROLES } from './entities.js';
+
+/** Zod schemas for every client→server payload. The server validates at the edge with these. */
+
+const id = z.string().min(1).max(64);
+const clientId = z.string().min(1).max(LIMITS.clientIdMax);
+const text = z.string().trim().min(1).max(LIMITS.textMax);
+const name = z.string().trim().min(1).max(LIMITS.nameMax);
+const email = z.string().trim().max(LIMITS.emailMax).pipe(z.email());
+const seq = z.number().int().min(0).max(2_147_483_647);
+
+// ---- /visitor ----
+export const visitorAuth = z.object({
+  siteKey: z.string().min(1).max(64),
+  visitorToken: z.string().max(512).optional(),
+});
+
+export const pageContext = z.object({
+  url: z.string().max(LIMITS.urlMax).optional(),
+  title: z.string().max(LIMITS.titleMax).optional(),
+  referrer: z.string().max(LIMITS.urlMax).optional(),
+  locale: z.string().max(35).optional(),
+});
+
+export const visitorMessageSend = z.object({ clientId, text });
+export const messagesSync = z.object({ after: seq.optional() });
+export const visitorTyping = z.object({
+  typing: z.boolean(),
+  preview: z.string().max(LIMITS.previewMax).optional(),
+});
+export const conversationRate = z.object({
+  conversationId: id,
+  score: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(LIMITS.commentMax).optional(),
+});
+export const conversationRef = z.object({ conversationId: id });
+export const visitorUpdate = z.object({
+  name: name.optional(),
+  email: email.optional(),
+});
+export const visitorContext = pageContext;
+export const visitorIdentify = z.object({
+  userId: z.string().min(1).max(128),
+  userHash: z.string().min(1).max(128),
+  name: name.optional(),
+  email: email.optional(),
+});
+
+// ---- /agent ----
+export const agentStatus = z.object({ status: z.enum(AGENT_STATUSES) });
+export const agentMessageSend = z.object({
+  conversationId: id,
+  clientId,
+  text,
+  internal: z.boolean().optional(),
+});
+export const conversationTransfer = z.object({
+  conversationId: id,
+  toAgentId: id.optional(),
+  note: z.string().trim().max(LIMITS.noteMax).optional(),
+});
+export const agentTyping = z.object({ conversationId: id, typing: z.boolean() });
+
+// ---- HTTP ----
+export const loginBody = z.object({
+  email: z.string().trim().min(1).max(LIMITS.emailMax),
+  password: z.string().min(1).max(1024),
+});
+
+const origin = z
+  .string()
+  .max(LIMITS.urlMax)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, 'must be an origin like https://example.com');
+
+export const siteSettings = z.object({
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .optional(),
+  position: z.enum(['right', 'left']).optional(),
+  greeting: z.string().trim().max(500).optional(),
+  preChat: z.boolean().optional(),
+  locale: z.string().max(35).optional(),
+});
+
+export const createSiteBody = z.object({
+  name,
+  allowedOrigins: z.array(origin).max(50),
+  settings: siteSettings.optional(),
+});
+export const updateSiteBody = z.object({
+  name: name.optional(),
+  allowedOrigins: z.array(origin).max(50).optional(),
+  settings: siteSettings.optional(),
+});
+
+export const createAgentBody = z.object({
+  email,
+  name,
+  password: z.string().min(8).max(1024),
+  role: z.enum(ROLES),
+  maxChats: z.number().int().min(1).max(50).optional(),
+});
+export const updateAgentBody = z.object({
+  name: name.optional(),
+  role: z.enum(ROLES).optional(),
+  maxChats: z.number().int().min(1).max(50).optional(),
+  active: z.boolean().optional(),
+  password: z.string().min(8).max(1024).optional(),
+});
+
+export const listConversationsQuery = z.object({
+  status: z.enum(['queued', 'assigned', 'closed', 'open']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+export type VisitorAuth = z.infer<typeof visitorAuth>;
+export type VisitorMessageSend = z.infer<typeof visitorMessageSend>;
+export type MessagesSync = z.infer<typeof messagesSync>;
+export type VisitorTyping = z.infer<typeof visitorTyping>;
+export type ConversationRate = z.infer<typeof conversationRate>;
+export type ConversationRef = z.infer<typeof conversationRef>;
+export type VisitorUpdate = z.infer<typeof visitorUpdate>;
+export type VisitorIdentify = z.infer<typeof visitorIdentify>;
+export type AgentStatusPayload = z.infer<typeof agentStatus>;
+export type AgentMessageSend = z.infer<typeof agentMessageSend>;
+export type ConversationTransfer = z.infer<typeof conversationTransfer>;
+export type AgentTyping = z.infer<typeof agentTyping>;
+export type LoginBody = z.infer<typeof loginBody>;
+export type CreateSiteBody = z.infer<typeof createSiteBody>;
+export type UpdateSiteBody = z.infer<typeof updateSiteBody>;
+export type CreateAgentBody = z.infer<typeof createAgentBody>;
+export type UpdateAgentBody = z.infer<typeof updateAgentBody>;
+export type SiteSettingsInput = z.infer<typeof siteSettings>;
