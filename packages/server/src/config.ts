@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** Every setting the server reads, parsed once from the environment. Nothing else reads process.env. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis://')
+    .optional(),
+  PARLEY_REDIS_PREFIX: z.string().default('parley:'),
+  PARLEY_ADMIN_EMAIL: z.string().email().optional(),
+  PARLEY_ADMIN_PASSWORD: z.string().min(8).optional(),
+  PARLEY_SITE_ORIGINS: z.string().optional(),
+  PARLEY_REASSIGN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  PARLEY_TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
+  PARLEY_VISITOR_MSG_LIMIT: z.coerce.number().int().positive().default(20),
+  PARLEY_VISITOR_MSG_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
+  PARLEY_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  PARLEY_LOGIN_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60_000),
+  PARLEY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().positive().default(50),
+  PARLEY_STATIC_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  siteOrigins: string[] | undefined;
+  reassignGraceMs: number;
+  tokenTtlMs: number;
+  visitorMessageLimit: { limit: number; windowMs: number };
+  loginThrottle: { maxFailures: number; windowMs: number };
+  maxConnectionsPerIp: number;
+  logLevel: string;
+  /** Root of the repository, where the widget and console builds live. */
+  staticRoot: string | undefined;
+  maxHttpBufferSize: number;
+  jsonBodyLimit: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.PARLEY_REDIS_PREFIX,
+    adminEmail: e.PARLEY_ADMIN_EMAIL,
+    adminPassword: e.PARLEY_ADMIN_PASSWORD,
+    siteOrigins: e.PARLEY_SITE_ORIGINS?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    reassignGraceMs: e.PARLEY_REASSIGN_GRACE_MS,
+    tokenTtlMs: e.PARLEY_TOKEN_TTL_HOURS * 3_600_000,
+    visitorMessageLimit: { limit: e.PARLEY_VISITOR_MSG_LIMIT, windowMs: e.PARLEY_VISITOR_MSG_WINDOW_MS },
+    loginThrottle: { maxFailures: e.PARLEY_LOGIN_MAX_FAILURES, windowMs: e.PARLEY_LOGIN_WINDOW_MS },
+    maxConnectionsPerIp: e.PARLEY_MAX_CONNECTIONS_PER_IP,
+    logLevel: e.LOG_LEVEL,
+    staticRoot: e.PARLEY_STATIC_DIR,
+    maxHttpBufferSize: 64 * 1024,
+    jsonBodyLimit: '64kb',
+  };
+}

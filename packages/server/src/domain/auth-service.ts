@@ -1,0 +1,64 @@
+import type { Agent } from '@parley/protocol';
+import type { Config } from '../config.js';
+import type { Coordinator } from '../coord/coordinator.js';
+import { isUniqueViolation } from '../store/sql.js';
+import type { Store } from '../store/store.js';
+import { refuse } from './errors.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, newToken, sha256, verifyPassword } from './secrets.js';
+
+/** Agent login with throttling, bearer tokens (stored hashed, expiring), logout. */
+export class AuthService {
+  constructor(
+    private readonly store: Store,
+    private readonly coord: Coordinator,
+    private readonly config: Config,
+  ) {}
+
+  async login(
+    email: string,
+    password: string,
+    ip: string,
+  ): Promise<{ token: string; agent: Agent; expiresAt: string }> {
+    const { maxFailures, windowMs } = this.config.loginThrottle;
+    const keys = [`login:email:${email.toLowerCase()}`, `login:ip:${ip}`];
+    const [byEmail, byIp] = await Promise.all(keys.map((k) => this.coord.count(k)));
+    if ((byEmail ?? 0) >= maxFailures || (byIp ?? 0) >= maxFailures * 4)
+      throw refuse('too_many_attempts', 'too many failed logins; wait a few minutes and try again');
+    const found = await this.store.agents.credentialsByEmail(email);
+    const ok = await verifyPassword(password, found?.passwordHash ?? (await DUMMY_PASSWORD_HASH));
+    if (!found || !ok || !found.agent.active) {
+      await Promise.all(keys.map((k) => this.coord.increment(k, windowMs)));
+      throw refuse('invalid_credentials', 'wrong email or password');
+    }
+    await this.coord.reset(keys[0]!);
+    const token = newToken();
+    const expiresAt = new Date(Date.now() + this.config.tokenTtlMs);
+    await this.store.tokens.create(sha256(token), found.agent.id, expiresAt);
+    return { token, agent: found.agent, expiresAt: expiresAt.toISOString() };
+  }
+
+  agentForToken(token: string): Promise<Agent | null> {
+    return this.store.tokens.agentFor(sha256(token));
+  }
+
+  logout(token: string): Promise<void> {
+    return this.store.tokens.revoke(sha256(token));
+  }
+
+  async createAgent(input: {
+    email: string;
+    name: string;
+    password: string;
+    role: Agent['role'];
+    maxChats?: number | undefined;
+  }): Promise<Agent> {
+    if (await this.store.agents.credentialsByEmail(input.email))
+      throw refuse('conflict', 'an agent with this email exists');
+    try {
+      return await this.store.agents.create({ ...input, passwordHash: await hashPassword(input.password) });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw refuse('conflict', 'an agent with this email exists');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { Coordinator } from '../coord/coordinator.js';
+import type { Logger } from '../logger.js';
+import type { Assignment } from '../store/conversations-repo.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * Routing: queued conversations go, oldest first, to online connected agents with free capacity.
+ * Each step is one atomic database transaction (see conversationsRepo.assignNext), so any number of
+ * routers on any number of processes may run at once without double assignment or over-capacity.
+ * Drains are coalesced: a request during a drain runs one more pass afterwards.
+ */
+export class Router {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly coord: Coordinator,
+    private readonly afterAssign: (assignment: Assignment) => Promise<void>,
+    private readonly log: Logger,
+  ) {}
+
+  /** Ask for a routing pass soon; returns when the pass that covers this request is done. */
+  request(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    return this.running ?? Promise.resolve();
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.drain();
+      } catch (error) {
+        this.log.error({ err: error }, 'routing pass failed');
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      const candidates = (await this.coord.allPresence())
+        .filter((p) => p.connected && p.status === 'online')
+        .map((p) => ({ agentId: p.agentId, idleSince: p.since }));
+      const assignment = await this.store.conversations.assignNext(candidates);
+      if (!assignment) return;
+      this.log.info(
+        { conversationId: assignment.conversationId, agentId: assignment.agentId },
+        'conversation assigned',
+      );
+      await this.afterAssign(assignment);
+    }
+  }
+}

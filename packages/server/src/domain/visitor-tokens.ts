@@ -1,0 +1,23 @@
+import { hmacHex, safeEqual } from './secrets.js';
+
+/**
+ * Visitor tokens: `v1.<visitorId>.<siteId>.<hmac>` signed with the server secret. A token cannot be forged,
+ * and a token of one site is worthless on another.
+ */
+export function visitorTokens(secret: string) {
+  const sign = (visitorId: string, siteId: string) => hmacHex(secret, `v1.${visitorId}.${siteId}`);
+  return {
+    issue(visitorId: string, siteId: string): string {
+      return `v1.${visitorId}.${siteId}.${sign(visitorId, siteId)}`;
+    },
+    /** The visitor id, when the token is genuine and belongs to this site. */
+    verify(token: string | undefined, siteId: string): string | null {
+      if (!token) return null;
+      const [version, visitorId, tokenSite, signature] = token.split('.');
+      if (version !== 'v1' || !visitorId || !signature || tokenSite !== siteId) return null;
+      return safeEqual(signature, sign(visitorId, siteId)) ? visitorId : null;
+    },
+  };
+}
+
+export type VisitorTokens = ReturnType<typeof visitorTokens>;

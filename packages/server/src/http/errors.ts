@@ -1,0 +1,64 @@
+import type { ErrorCode } from '@parley/protocol';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+import { DomainError, refuse } from '../domain/errors.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  invalid_payload: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  origin_not_allowed: 403,
+  not_found: 404,
+  unknown_site: 404,
+  conflict: 409,
+  conversation_closed: 409,
+  not_assigned: 409,
+  agent_unavailable: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  too_many_attempts: 429,
+  unavailable: 503,
+};
+
+/** Parses input with a protocol schema or refuses with `invalid_payload`. */
+export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw refuse('invalid_payload', issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid payload');
+}
+
+export const notFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
+};
+
+/** The one place HTTP errors are turned into `{error:{code,message}}`. Bad input never becomes a 5xx. */
+export function errorHandler(log: Logger, metrics: Metrics): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    let code: ErrorCode = 'internal';
+    let message = 'something went wrong on our side';
+    let status = 500;
+    if (error instanceof DomainError) {
+      code = error.code;
+      message = error.message;
+      status = STATUS[code] ?? 400;
+    } else if (error?.type === 'entity.too.large') {
+      code = 'payload_too_large';
+      message = 'request body too large';
+      status = 413;
+    } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
+      // body-parser: malformed JSON, wrong charset, bad encoding…
+      code = 'invalid_payload';
+      message = 'malformed request body';
+      status = 400;
+    } else {
+      log.error({ err: error }, 'request failed');
+    }
+    metrics.rejected.inc({ code });
+    if (res.headersSent) return;
+    res.status(status).json({ error: { code, message } });
+  };
+}

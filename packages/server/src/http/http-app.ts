@@ -1,0 +1,50 @@
+import express from 'express';
+import type { Config } from '../config.js';
+import type { Coordinator } from '../coord/coordinator.js';
+import type { AuthService } from '../domain/auth-service.js';
+import type { ChatService } from '../domain/chat-service.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { SiteCache } from '../realtime/site-cache.js';
+import type { Store } from '../store/store.js';
+import { errorHandler, notFound } from './errors.js';
+import { agentRoutes } from './routes/agent-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { siteRoutes } from './routes/site-routes.js';
+import { staticRoutes } from './routes/static-routes.js';
+import { widgetRoutes } from './routes/widget-routes.js';
+import { securityHeaders } from './security-headers.js';
+
+export type HttpDeps = {
+  config: Config;
+  store: Store;
+  coord: Coordinator;
+  auth: AuthService;
+  chat: ChatService;
+  sites: SiteCache;
+  metrics: Metrics;
+  log: Logger;
+  staticRoot: string;
+  isStopping: () => boolean;
+};
+
+export function createHttpApp(d: HttpDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use(securityHeaders);
+  app.use(express.json({ limit: d.config.jsonBodyLimit, strict: true }));
+  app.use(healthRoutes(d.store, d.coord, d.metrics, d.isStopping));
+  app.use(authRoutes(d.auth));
+  app.use(siteRoutes(d.store, d.auth, d.sites));
+  app.use(agentRoutes(d.store, d.auth, d.coord, d.chat));
+  app.use(conversationRoutes(d.store, d.auth, d.chat));
+  app.use(widgetRoutes(d.sites, d.coord));
+  app.use(staticRoutes(d.staticRoot, d.store));
+  app.use(notFound);
+  app.use(errorHandler(d.log, d.metrics));
+  return app;
+}

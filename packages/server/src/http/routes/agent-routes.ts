@@ -1,0 +1,49 @@
+import { schemas } from '@parley/protocol';
+import { Router } from 'express';
+import type { Coordinator } from '../../coord/coordinator.js';
+import type { AuthService } from '../../domain/auth-service.js';
+import type { ChatService } from '../../domain/chat-service.js';
+import { refuse } from '../../domain/errors.js';
+import { hashPassword } from '../../domain/secrets.js';
+import type { Store } from '../../store/store.js';
+import { requireAgent } from '../auth.js';
+import { parse } from '../errors.js';
+
+export function agentRoutes(store: Store, auth: AuthService, coord: Coordinator, chat: ChatService) {
+  const router = Router();
+  /** Every agent with live status and load (for transfer pickers and the supervisor floor view). */
+  router.get('/api/agents', requireAgent(auth), async (_req, res) => {
+    const [agents, loads] = await Promise.all([store.agents.list(), store.agents.loads()]);
+    const withPresence = await Promise.all(
+      agents.map(async (agent) => {
+        const presence = await coord.presence(agent.id);
+        return {
+          ...agent,
+          status: presence.connected ? presence.status : 'offline',
+          load: loads.get(agent.id) ?? 0,
+        };
+      }),
+    );
+    res.json({ agents: withPresence });
+  });
+  router.post('/api/agents', requireAgent(auth, 'admin'), async (req, res) => {
+    const body = parse(schemas.createAgentBody, req.body);
+    res.status(201).json(await auth.createAgent(body));
+  });
+  router.patch('/api/agents/:id', requireAgent(auth, 'admin'), async (req, res) => {
+    const { password, ...patch } = parse(schemas.updateAgentBody, req.body);
+    const id = String(req.params.id);
+    const agent = await store.agents.update(id, {
+      ...patch,
+      passwordHash: password ? await hashPassword(password) : undefined,
+    });
+    if (!agent) throw refuse('not_found', 'no such agent');
+    if (patch.active === false) {
+      await store.tokens.revokeAllFor(id);
+      await chat.requeueAgent(id, `${agent.name} was deactivated`);
+    }
+    void chat.router.request();
+    res.json({ agent });
+  });
+  return router;
+}

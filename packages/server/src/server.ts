@@ -1,0 +1,123 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '@parley/protocol';
+import { Server as SocketServer } from 'socket.io';
+import { bootstrap } from './bootstrap.js';
+import type { Config } from './config.js';
+import type { Coordinator } from './coord/coordinator.js';
+import { createMemoryCoordinator } from './coord/memory-coordinator.js';
+import { AuthService } from './domain/auth-service.js';
+import { ChatService } from './domain/chat-service.js';
+import { startReassigner } from './domain/reassigner.js';
+import { newToken } from './domain/secrets.js';
+import { visitorTokens } from './domain/visitor-tokens.js';
+import { createHttpApp } from './http/http-app.js';
+import type { Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { setupAgentNamespace } from './realtime/agent-namespace.js';
+import { inFlightTracker } from './realtime/handle.js';
+import { socketNotifier } from './realtime/notifier.js';
+import { siteCache } from './realtime/site-cache.js';
+import { setupVisitorNamespace } from './realtime/visitor-namespace.js';
+import { openStore } from './store/store.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+async function openCoordinator(config: Config, log: Logger): Promise<{ coord: Coordinator; adapter?: unknown }> {
+  if (!config.redisUrl) return { coord: createMemoryCoordinator() };
+  const { createRedisCoordination } = await import('./coord/redis-coordinator.js');
+  return createRedisCoordination(config, log);
+}
+
+/** Wires store, coordination, domain, HTTP and Socket.IO together. One instance = one Parley process. */
+export async function startParley(config: Config, log: Logger) {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  log.info({ store: store.db.kind, coordination: config.redisUrl ? 'redis' : 'memory' }, 'store ready');
+  const { coord, adapter } = await openCoordinator(config, log);
+  const metrics = createMetrics(async () => (await store.conversations.queueStats()).length);
+  const auth = new AuthService(store, coord, config);
+  const tokens = visitorTokens(await store.settings.getOrInit('visitor_token_secret', newToken()));
+  const sites = siteCache(store);
+  const inFlight = inFlightTracker();
+  let stopping = false;
+
+  const httpServer = createHttpServer();
+  const io = new SocketServer(httpServer, {
+    maxHttpBufferSize: config.maxHttpBufferSize,
+    cors: { origin: true, credentials: false },
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    connectTimeout: 10_000,
+    perMessageDeflate: false,
+    ...(adapter ? { adapter: adapter as never } : {}),
+  });
+  const agentNs = io.of('/agent') as unknown as import('./realtime/notifier.js').AgentNamespace;
+  const visitorNs = io.of('/visitor') as unknown as import('./realtime/notifier.js').VisitorNamespace;
+  const notifier = socketNotifier(agentNs, visitorNs);
+  const chat = new ChatService(store, coord, notifier, metrics, log);
+  const ctx = { log, metrics, inFlight };
+  setupAgentNamespace(agentNs, { ...ctx, store, coord, chat, auth, notifier });
+  setupVisitorNamespace(visitorNs, { ...ctx, config, store, coord, chat, notifier, tokens, sites });
+
+  // Per-IP connection cap, checked before any namespace work.
+  const perIp = new Map<string, number>();
+  io.engine.on('connection', (socket: { remoteAddress: string; on(e: string, f: () => void): void; close(): void }) => {
+    const ip = socket.remoteAddress;
+    const n = (perIp.get(ip) ?? 0) + 1;
+    perIp.set(ip, n);
+    socket.on('close', () => {
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left <= 0) perIp.delete(ip);
+      else perIp.set(ip, left);
+    });
+    if (n > config.maxConnectionsPerIp && ip !== '127.0.0.1' && ip !== '::1' && ip !== '::ffff:127.0.0.1')
+      socket.close();
+  });
+
+  const app = createHttpApp({
+    config,
+    store,
+    coord,
+    auth,
+    chat,
+    sites,
+    metrics,
+    log,
+    staticRoot: config.staticRoot ?? REPO_ROOT,
+    isStopping: () => stopping,
+  });
+  httpServer.on('request', app);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  await bootstrap(store, auth, config, port, log);
+  const reassigner = startReassigner({ store, coord, chat, graceMs: config.reassignGraceMs, log });
+  void chat.router.request();
+  log.info({ host: config.host, port }, 'listening');
+
+  return {
+    port,
+    store,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      log.info('shutting down');
+      reassigner.stop();
+      io.of('/visitor').emit('server:shutdown', { reconnect: true });
+      io.of('/agent').emit('server:shutdown', { reconnect: true });
+      httpServer.close();
+      await chat.router.stop();
+      await inFlight.idle();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeAllConnections?.();
+      await coord.close();
+      await store.db.close();
+      log.info('stopped');
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import type { Agent, Role } from '@parley/protocol';
+import { newId } from '../domain/ids.js';
+import { toAgent } from './rows.js';
+import type { SqlDatabase } from './sql.js';
+
+export function agentsRepo(db: SqlDatabase) {
+  return {
+    async create(input: {
+      email: string;
+      name: string;
+      role: Role;
+      passwordHash: string;
+      maxChats?: number | undefined;
+    }) {
+      const rows = await db.query(
+        `insert into agents (id, email, name, role, password_hash, max_chats)
+         values ($1, lower($2), $3, $4, $5, $6) returning *`,
+        [newId(), input.email, input.name, input.role, input.passwordHash, input.maxChats ?? 5],
+      );
+      return toAgent(rows[0]!);
+    },
+    async count(): Promise<number> {
+      const rows = await db.query<{ n: number }>('select count(*)::int as n from agents');
+      return Number(rows[0]?.n ?? 0);
+    },
+    async list(): Promise<Agent[]> {
+      return (await db.query('select * from agents order by name, id')).map(toAgent);
+    },
+    async byId(id: string): Promise<Agent | null> {
+      const rows = await db.query('select * from agents where id = $1', [id]);
+      return rows[0] ? toAgent(rows[0]) : null;
+    },
+    /** With the password hash: only for login. */
+    async credentialsByEmail(email: string): Promise<{ agent: Agent; passwordHash: string } | null> {
+      const rows = await db.query('select * from agents where email = lower($1)', [email]);
+      const row = rows[0];
+      return row ? { agent: toAgent(row), passwordHash: String(row.password_hash) } : null;
+    },
+    async update(
+      id: string,
+      patch: {
+        name?: string | undefined;
+        role?: Role | undefined;
+        maxChats?: number | undefined;
+        active?: boolean | undefined;
+        passwordHash?: string | undefined;
+      },
+    ): Promise<Agent | null> {
+      const rows = await db.query(
+        `update agents set name = coalesce($2, name), role = coalesce($3, role), max_chats = coalesce($4, max_chats),
+           active = coalesce($5, active), password_hash = coalesce($6, password_hash)
+         where id = $1 returning *`,
+        [
+          id,
+          patch.name ?? null,
+          patch.role ?? null,
+          patch.maxChats ?? null,
+          patch.active ?? null,
+          patch.passwordHash ?? null,
+        ],
+      );
+      return rows[0] ? toAgent(rows[0]) : null;
+    },
+    /** Open (assigned) conversations per agent. */
+    async loads(agentIds?: string[]): Promise<Map<string, number>> {
+      const rows = await db.query<{ agent_id: string; n: number }>(
+        `select agent_id, count(*)::int as n from conversations where status = 'assigned'
+         ${agentIds ? 'and agent_id = any($1)' : ''} group by agent_id`,
+        agentIds ? [agentIds] : [],
+      );
+      return new Map(rows.map((r) => [String(r.agent_id), Number(r.n)]));
+    },
+  };
+}
+
+export function tokensRepo(db: SqlDatabase) {
+  return {
+    async create(tokenHash: string, agentId: string, expiresAt: Date) {
+      await db.query('insert into auth_tokens (token_hash, agent_id, expires_at) values ($1, $2, $3)', [
+        tokenHash,
+        agentId,
+        expiresAt.toISOString(),
+      ]);
+    },
+    /** The active agent a live token belongs to. */
+    async agentFor(tokenHash: string): Promise<Agent | null> {
+      const rows = await db.query(
+        `select a.* from auth_tokens t join agents a on a.id = t.agent_id
+         where t.token_hash = $1 and t.expires_at > now() and a.active`,
+        [tokenHash],
+      );
+      return rows[0] ? toAgent(rows[0]) : null;
+    },
+    async revoke(tokenHash: string) {
+      await db.query('delete from auth_tokens where token_hash = $1', [tokenHash]);
+    },
+    async revokeAllFor(agentId: string) {
+      await db.query('delete from auth_tokens where agent_id = $1', [agentId]);
+    },
+    async purgeExpired() {
+      await db.query('delete from auth_tokens where expires_at <= now()');
+    },
+  };
+}
+
+export function settingsRepo(db: SqlDatabase) {
+  return {
+    /** Returns the stored value, or stores and returns `fallback` when the key is new (first writer wins). */
+    async getOrInit(key: string, fallback: string): Promise<string> {
+      await db.query('insert into app_settings (key, value) values ($1, $2) on conflict (key) do nothing', [
+        key,
+        fallback,
+      ]);
+      const rows = await db.query<{ value: string }>('select value from app_settings where key = $1', [key]);
+      return String(rows[0]!.value);
+    },
+  };
+}

@@ -1,0 +1,202 @@
+import { newId } from '../domain/ids.js';
+import { CONVERSATION_COLUMNS, CONVERSATION_FROM, type ConversationRecord, toConversation } from './rows.js';
+import type { SqlDatabase, SqlExecutor } from './sql.js';
+
+export type RoutingCandidate = { agentId: string; idleSince: number };
+export type Assignment = { conversationId: string; agentId: string };
+
+async function selectOne(q: SqlExecutor, where: string, params: unknown[]): Promise<ConversationRecord | null> {
+  const rows = await q.query(`select ${CONVERSATION_COLUMNS} from ${CONVERSATION_FROM} where ${where} limit 1`, params);
+  return rows[0] ? toConversation(rows[0]) : null;
+}
+
+/** Locks candidate agents (in id order, so concurrent routers never deadlock) and returns their free capacity. */
+async function lockCapacity(tx: SqlExecutor, agentIds: string[]) {
+  const agents = await tx.query<{ id: string; max_chats: number; last_assigned_at: unknown }>(
+    'select id, max_chats, last_assigned_at from agents where id = any($1) and active order by id for update',
+    [agentIds],
+  );
+  const loads = await tx.query<{ agent_id: string; n: number }>(
+    `select agent_id, count(*)::int as n from conversations where status = 'assigned' and agent_id = any($1)
+     group by agent_id`,
+    [agentIds],
+  );
+  const load = new Map(loads.map((r) => [String(r.agent_id), Number(r.n)]));
+  return agents.map((a) => ({
+    agentId: String(a.id),
+    free: Number(a.max_chats) - (load.get(String(a.id)) ?? 0),
+    lastAssignedAt: a.last_assigned_at ? new Date(String(a.last_assigned_at)).getTime() : 0,
+  }));
+}
+
+export type ConversationFilter = {
+  statuses?: string[] | undefined;
+  /** Only queued conversations and those assigned to this agent. */
+  visibleToAgentId?: string | undefined;
+  visitorId?: string | undefined;
+  limit: number;
+  before?: { createdAt: string; id: string } | undefined;
+};
+
+export function conversationsRepo(db: SqlDatabase) {
+  return {
+    byId(id: string) {
+      return selectOne(db, 'c.id = $1', [id]);
+    },
+    openForVisitor(visitorId: string) {
+      return selectOne(db, "c.visitor_id = $1 and c.status <> 'closed'", [visitorId]);
+    },
+    latestForVisitor(visitorId: string) {
+      return selectOne(db, 'c.visitor_id = $1 order by c.created_at desc', [visitorId]);
+    },
+    /** The visitor's open conversation, opening a queued one if there is none. */
+    async openOrCreate(
+      siteId: string,
+      visitorId: string,
+    ): Promise<{ conversation: ConversationRecord; created: boolean }> {
+      const inserted = await db.query(
+        `insert into conversations (id, site_id, visitor_id, status) values ($1, $2, $3, 'queued')
+         on conflict (visitor_id) where status <> 'closed' do nothing returning id`,
+        [newId(), siteId, visitorId],
+      );
+      const conversation = await selectOne(db, "c.visitor_id = $1 and c.status <> 'closed'", [visitorId]);
+      if (!conversation) throw new Error('conversation vanished while opening');
+      return { conversation, created: inserted.length > 0 };
+    },
+    async list(filter: ConversationFilter): Promise<ConversationRecord[]> {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const param = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      if (filter.statuses) where.push(`c.status = any(${param(filter.statuses)})`);
+      if (filter.visibleToAgentId)
+        where.push(`(c.status = 'queued' or c.agent_id = ${param(filter.visibleToAgentId)})`);
+      if (filter.visitorId) where.push(`c.visitor_id = ${param(filter.visitorId)}`);
+      if (filter.before)
+        where.push(
+          `(c.created_at, c.id) < (${param(filter.before.createdAt)}::timestamptz, ${param(filter.before.id)})`,
+        );
+      const rows = await db.query(
+        `select ${CONVERSATION_COLUMNS} from ${CONVERSATION_FROM} ${where.length ? `where ${where.join(' and ')}` : ''}
+         order by c.created_at desc, c.id desc limit ${param(filter.limit)}`,
+        params,
+      );
+      return rows.map(toConversation);
+    },
+    /**
+     * One routing step, atomic across processes: lock the candidates' agent rows, count their open
+     * conversations, lock the oldest queued conversation (skipping ones another router holds), and give it
+     * to the candidate with the most free capacity (ties: assigned least recently, then idle longest),
+     * preferring someone other than the agent who last had it.
+     */
+    async assignNext(candidates: RoutingCandidate[]): Promise<Assignment | null> {
+      if (candidates.length === 0) return null;
+      return db.transaction(async (tx) => {
+        const idle = new Map(candidates.map((c) => [c.agentId, c.idleSince]));
+        const capacity = (await lockCapacity(tx, [...idle.keys()])).filter((a) => a.free > 0);
+        if (capacity.length === 0) return null;
+        const queued = await tx.query<{ id: string; previous_agent_id: string | null }>(
+          `select id, previous_agent_id from conversations where status = 'queued'
+           order by queued_at, id limit 1 for update skip locked`,
+        );
+        const conversation = queued[0];
+        if (!conversation) return null;
+        capacity.sort(
+          (a, b) =>
+            Number(a.agentId === conversation.previous_agent_id) -
+              Number(b.agentId === conversation.previous_agent_id) ||
+            b.free - a.free ||
+            a.lastAssignedAt - b.lastAssignedAt ||
+            (idle.get(a.agentId) ?? 0) - (idle.get(b.agentId) ?? 0) ||
+            a.agentId.localeCompare(b.agentId),
+        );
+        const agentId = capacity[0]!.agentId;
+        await tx.query(
+          "update conversations set status = 'assigned', agent_id = $2, updated_at = now() where id = $1",
+          [conversation.id, agentId],
+        );
+        await tx.query('update agents set last_assigned_at = clock_timestamp() where id = $1', [agentId]);
+        return { conversationId: String(conversation.id), agentId };
+      });
+    },
+    /**
+     * Gives a queued conversation to a chosen agent (accept, or transfer to an agent) if they have capacity.
+     * `from` restricts the change to conversations in that state/owner. Returns a reason on refusal.
+     */
+    async assignTo(
+      conversationId: string,
+      agentId: string,
+      from: { status: 'queued' } | { status: 'assigned'; agentId: string | null },
+    ): Promise<'ok' | 'not_found' | 'conflict' | 'at_capacity'> {
+      return db.transaction(async (tx) => {
+        const [capacity] = await lockCapacity(tx, [agentId]);
+        const rows = await tx.query<{ status: string; agent_id: string | null }>(
+          'select status, agent_id from conversations where id = $1 for update',
+          [conversationId],
+        );
+        const row = rows[0];
+        if (!row) return 'not_found';
+        if (row.status !== from.status) return 'conflict';
+        if (from.status === 'assigned' && from.agentId !== null && row.agent_id !== from.agentId) return 'conflict';
+        if (!capacity || capacity.free <= 0) return 'at_capacity';
+        await tx.query(
+          `update conversations set status = 'assigned', previous_agent_id = agent_id, agent_id = $2, updated_at = now()
+           where id = $1`,
+          [conversationId, agentId],
+        );
+        await tx.query('update agents set last_assigned_at = clock_timestamp() where id = $1', [agentId]);
+        return 'ok';
+      });
+    },
+    /** Back to the queue (keeps its place: queued_at is when the visitor first waited). */
+    async requeue(conversationId: string, fromAgentId: string | null): Promise<boolean> {
+      const rows = await db.query(
+        `update conversations set status = 'queued', previous_agent_id = agent_id, agent_id = null, updated_at = now()
+         where id = $1 and status = 'assigned' and ($2::text is null or agent_id = $2) returning id`,
+        [conversationId, fromAgentId],
+      );
+      return rows.length > 0;
+    },
+    async openIdsForAgent(agentId: string): Promise<string[]> {
+      const rows = await db.query<{ id: string }>(
+        "select id from conversations where agent_id = $1 and status = 'assigned' order by id",
+        [agentId],
+      );
+      return rows.map((r) => String(r.id));
+    },
+    async agentsWithOpenConversations(): Promise<string[]> {
+      const rows = await db.query<{ agent_id: string }>(
+        "select distinct agent_id from conversations where status = 'assigned' and agent_id is not null",
+      );
+      return rows.map((r) => String(r.agent_id));
+    },
+    async close(conversationId: string): Promise<boolean> {
+      const rows = await db.query(
+        `update conversations set status = 'closed', closed_at = now(), updated_at = now()
+         where id = $1 and status <> 'closed' returning id`,
+        [conversationId],
+      );
+      return rows.length > 0;
+    },
+    async rate(conversationId: string, score: number, comment: string | null): Promise<boolean> {
+      const rows = await db.query(
+        `update conversations set rating = $2, rating_comment = $3, updated_at = now()
+         where id = $1 and status = 'closed' returning id`,
+        [conversationId, score, comment],
+      );
+      return rows.length > 0;
+    },
+    async queueStats(): Promise<{ length: number; oldestQueuedAt: string | null }> {
+      const rows = await db.query<{ n: number; oldest: unknown }>(
+        "select count(*)::int as n, min(queued_at) as oldest from conversations where status = 'queued'",
+      );
+      const row = rows[0];
+      return {
+        length: Number(row?.n ?? 0),
+        oldestQueuedAt: row?.oldest ? new Date(String(row.oldest)).toISOString() : null,
+      };
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { SqlDatabase } from './sql.js';
+
+/**
+ * Versioned schema migrations. Append only: never edit a migration that has shipped.
+ * Each migration runs in one transaction, under an advisory lock so that several
+ * processes starting at once against one PostgreSQL do not race.
+ */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+create table app_settings (
+  key text primary key,
+  value text not null
+);
+create table sites (
+  id text primary key,
+  key text not null unique,
+  name text not null,
+  allowed_origins text[] not null default '{}',
+  settings jsonb not null default '{}',
+  identity_secret text not null,
+  created_at timestamptz not null default now()
+);
+create table agents (
+  id text primary key,
+  email text not null unique,
+  name text not null,
+  role text not null check (role in ('agent', 'supervisor', 'admin')),
+  password_hash text not null,
+  max_chats integer not null default 5 check (max_chats between 1 and 50),
+  active boolean not null default true,
+  last_assigned_at timestamptz,
+  created_at timestamptz not null default now()
+);
+create table auth_tokens (
+  token_hash text primary key,
+  agent_id text not null references agents(id) on delete cascade,
+  expires_at timestamptz not null,
+  created_at timestamptz not null default now()
+);
+create index auth_tokens_agent on auth_tokens(agent_id);
+create table visitors (
+  id text primary key,
+  site_id text not null references sites(id) on delete cascade,
+  user_id text,
+  name text,
+  email text,
+  context jsonb not null default '{}',
+  created_at timestamptz not null default now(),
+  last_seen_at timestamptz not null default now()
+);
+create unique index visitors_site_user on visitors(site_id, user_id) where user_id is not null;
+create table conversations (
+  id text primary key,
+  site_id text not null references sites(id) on delete cascade,
+  visitor_id text not null references visitors(id) on delete cascade,
+  status text not null check (status in ('queued', 'assigned', 'closed')),
+  agent_id text references agents(id),
+  previous_agent_id text references agents(id),
+  last_seq integer not null default 0,
+  queued_at timestamptz not null default now(),
+  first_response_at timestamptz,
+  closed_at timestamptz,
+  rating integer check (rating between 1 and 5),
+  rating_comment text,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create unique index conversations_one_open_per_visitor on conversations(visitor_id) where status <> 'closed';
+create index conversations_queue on conversations(queued_at) where status = 'queued';
+create index conversations_agent_open on conversations(agent_id) where status = 'assigned';
+create index conversations_created on conversations(created_at desc, id desc);
+create table messages (
+  id text primary key,
+  conversation_id text not null references conversations(id) on delete cascade,
+  seq integer not null,
+  client_id text,
+  author text not null check (author in ('visitor', 'agent', 'system')),
+  author_id text,
+  author_name text,
+  text text not null,
+  internal boolean not null default false,
+  created_at timestamptz not null default now(),
+  unique (conversation_id, seq)
+);
+create unique index messages_client_id on messages(conversation_id, client_id) where client_id is not null;
+create table canned_responses (
+  id text primary key,
+  shortcut text not null unique,
+  text text not null,
+  created_at timestamptz not null default now()
+)`,
+  },
+];
+
+export async function migrate(db: SqlDatabase): Promise<number> {
+  await db.transaction(async (tx) => {
+    if (db.kind === 'postgres') await tx.query('select pg_advisory_xact_lock(7270201)');
+    await tx.query(
+      'create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())',
+    );
+  });
+  let applied = 0;
+  for (const migration of MIGRATIONS) {
+    const done = await db.transaction(async (tx) => {
+      if (db.kind === 'postgres') await tx.query('select pg_advisory_xact_lock(7270201)');
+      const existing = await tx.query('select 1 from schema_migrations where version = $1', [migration.version]);
+      if (existing.length > 0) return false;
+      for (const statement of migration.sql.split(/;\s*\n/)) {
+        if (statement.trim()) await tx.query(statement);
+      }
+      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      return true;
+    });
+    if (done) applied++;
+  }
+  return applied;
+}

@@ -1,0 +1,48 @@
+import pg from 'pg';
+import type { Row, SqlDatabase, SqlExecutor } from './sql.js';
+
+/** A real PostgreSQL server through a pg connection pool. */
+export async function openPostgresDatabase(url: string, poolSize = 10): Promise<SqlDatabase> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // A pool emits 'error' when an idle client loses its connection (e.g. PostgreSQL restarts); without a
+  // listener that would crash the process. The next query simply gets a fresh connection.
+  pool.on('error', () => {});
+  const client = await pool.connect();
+  client.release();
+  return {
+    kind: 'postgres',
+    async query<T extends Row>(sql: string, params: unknown[] = []) {
+      const result = await pool.query<T>(sql, params);
+      return result.rows;
+    },
+    async transaction(fn) {
+      const conn = await pool.connect();
+      const tx: SqlExecutor = {
+        async query<T extends Row>(sql: string, params: unknown[] = []) {
+          return (await conn.query<T>(sql, params)).rows;
+        },
+      };
+      try {
+        await conn.query('begin');
+        const result = await fn(tx);
+        await conn.query('commit');
+        return result;
+      } catch (error) {
+        await conn.query('rollback').catch(() => {});
+        throw error;
+      } finally {
+        conn.release();
+      }
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async ping() {
+      await pool.query('select 1');
+      return true;
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { Site, SiteSettings } from '@parley/protocol';
+import { newId, randomKey } from '../domain/ids.js';
+import { toSite } from './rows.js';
+import type { SqlDatabase } from './sql.js';
+
+export type SiteWithSecret = Site & { identitySecret: string };
+
+export function sitesRepo(db: SqlDatabase) {
+  const withSecret = (row: Record<string, unknown>): SiteWithSecret => ({
+    ...toSite(row),
+    identitySecret: String(row.identity_secret),
+  });
+  return {
+    async create(input: { name: string; allowedOrigins: string[]; settings?: Partial<SiteSettings> }) {
+      const rows = await db.query(
+        `insert into sites (id, key, name, allowed_origins, settings, identity_secret)
+         values ($1, $2, $3, $4, $5, $6) returning *`,
+        [newId(), randomKey(16), input.name, input.allowedOrigins, JSON.stringify(input.settings ?? {}), randomKey(40)],
+      );
+      return withSecret(rows[0]!);
+    },
+    async list(): Promise<Site[]> {
+      return (await db.query('select * from sites order by created_at, id')).map(toSite);
+    },
+    async count(): Promise<number> {
+      const rows = await db.query<{ n: number }>('select count(*)::int as n from sites');
+      return Number(rows[0]?.n ?? 0);
+    },
+    async byKey(key: string): Promise<SiteWithSecret | null> {
+      const rows = await db.query('select * from sites where key = $1', [key]);
+      return rows[0] ? withSecret(rows[0]) : null;
+    },
+    async byId(id: string): Promise<SiteWithSecret | null> {
+      const rows = await db.query('select * from sites where id = $1', [id]);
+      return rows[0] ? withSecret(rows[0]) : null;
+    },
+    async update(
+      id: string,
+      patch: {
+        name?: string | undefined;
+        allowedOrigins?: string[] | undefined;
+        settings?: Partial<SiteSettings> | undefined;
+      },
+    ): Promise<SiteWithSecret | null> {
+      const rows = await db.query(
+        `update sites set name = coalesce($2, name), allowed_origins = coalesce($3, allowed_origins),
+           settings = settings || coalesce($4::jsonb, '{}'::jsonb)
+         where id = $1 returning *`,
+        [id, patch.name ?? null, patch.allowedOrigins ?? null, patch.settings ? JSON.stringify(patch.settings) : null],
+      );
+      return rows[0] ? withSecret(rows[0]) : null;
+    },
+  };
+}

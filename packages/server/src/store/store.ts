@@ -1,0 +1,33 @@
+import { agentsRepo, settingsRepo, tokensRepo } from './agents-repo.js';
+import { conversationsRepo } from './conversations-repo.js';
+import { messagesRepo } from './messages-repo.js';
+import { migrate } from './migrations.js';
+import { openPgliteDatabase } from './pglite-database.js';
+import { openPostgresDatabase } from './postgres-database.js';
+import { sitesRepo } from './sites-repo.js';
+import type { SqlDatabase } from './sql.js';
+import { visitorsRepo } from './visitors-repo.js';
+
+/** Everything the server keeps durably. One interface over PGlite and PostgreSQL. */
+export type Store = ReturnType<typeof storeOn>;
+
+export function storeOn(db: SqlDatabase) {
+  return {
+    db,
+    settings: settingsRepo(db),
+    sites: sitesRepo(db),
+    agents: agentsRepo(db),
+    tokens: tokensRepo(db),
+    visitors: visitorsRepo(db),
+    conversations: conversationsRepo(db),
+    messages: messagesRepo(db),
+  };
+}
+
+export async function openStore(options: { databaseUrl?: string | undefined; dataDir: string }): Promise<Store> {
+  const db = options.databaseUrl
+    ? await openPostgresDatabase(options.databaseUrl)
+    : await openPgliteDatabase(options.dataDir);
+  await migrate(db);
+  return storeOn(db);
+}
