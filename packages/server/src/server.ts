@@ -2,7 +2,6 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '@parley/protocol';
 import { Server as SocketServer } from 'socket.io';
 import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
@@ -18,7 +17,7 @@ import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { setupAgentNamespace } from './realtime/agent-namespace.js';
 import { inFlightTracker } from './realtime/handle.js';
-import { socketNotifier } from './realtime/notifier.js';
+import { type AgentNamespace, socketNotifier, type VisitorNamespace } from './realtime/notifier.js';
 import { siteCache } from './realtime/site-cache.js';
 import { setupVisitorNamespace } from './realtime/visitor-namespace.js';
 import { openStore } from './store/store.js';
@@ -53,8 +52,8 @@ export async function startParley(config: Config, log: Logger) {
     perMessageDeflate: false,
     ...(adapter ? { adapter: adapter as never } : {}),
   });
-  const agentNs = io.of('/agent') as unknown as import('./realtime/notifier.js').AgentNamespace;
-  const visitorNs = io.of('/visitor') as unknown as import('./realtime/notifier.js').VisitorNamespace;
+  const agentNs = io.of('/agent') as unknown as AgentNamespace;
+  const visitorNs = io.of('/visitor') as unknown as VisitorNamespace;
   const notifier = socketNotifier(agentNs, visitorNs);
   const chat = new ChatService(store, coord, notifier, metrics, log);
   const ctx = { log, metrics, inFlight };
