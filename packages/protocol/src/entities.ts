@@ -113,3 +113,52 @@ export type ErrorBody = { code: ErrorCode; message: string };
 export type AckError = { ok: false; error: ErrorBody };
 export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
 export type AckFn<T extends object = object> = (res: Ack<T>) => void;
+
+/** A saved reply agents insert with `/shortcut` in the console. */
+export type CannedResponse = {
+  id: string;
+  shortcut: string;
+  text: string;
+  createdAt: string;
+};
+
+/** GET /api/stats: one period, computed in SQL. Durations are seconds; null when there is no data. */
+export type PeriodStats = {
+  from: string;
+  to: string;
+  conversations: number;
+  closed: number;
+  firstResponse: { median: number | null; p90: number | null; count: number };
+  handleTime: { median: number | null; count: number };
+  wait: { median: number | null; count: number };
+  csat: { mean: number | null; count: number; distribution: [number, number, number, number, number] };
+  /** Conversations started per UTC day of the period. */
+  daily: { day: string; conversations: number; closed: number }[];
+  agents: {
+    agentId: string;
+    name: string;
+    conversations: number;
+    closed: number;
+    firstResponseMedian: number | null;
+    handleTimeMedian: number | null;
+    csatMean: number | null;
+    rated: number;
+  }[];
+};
+
+/** GET /api/stats/live: the floor right now. */
+export type LiveStats = {
+  queueLength: number;
+  oldestQueuedAt: string | null;
+  longestWaitSeconds: number;
+  assigned: number;
+  agents: {
+    id: string;
+    name: string;
+    role: Role;
+    status: AgentStatus | 'offline';
+    load: number;
+    maxChats: number;
+  }[];
+  at: string;
+};

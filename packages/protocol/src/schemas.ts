@@ -141,3 +141,34 @@ export type UpdateSiteBody = z.infer<typeof updateSiteBody>;
 export type CreateAgentBody = z.infer<typeof createAgentBody>;
 export type UpdateAgentBody = z.infer<typeof updateAgentBody>;
 export type SiteSettingsInput = z.infer<typeof siteSettings>;
+
+// ---- Canned responses and stats (console) ----
+export const cannedShortcut = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, - and _ only');
+export const createCannedBody = z.object({
+  shortcut: cannedShortcut,
+  text: z.string().trim().min(1).max(LIMITS.textMax),
+});
+export const updateCannedBody = z.object({
+  shortcut: cannedShortcut.optional(),
+  text: z.string().trim().min(1).max(LIMITS.textMax).optional(),
+});
+const instant = z
+  .string()
+  .max(40)
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date or date-time');
+export const statsQuery = z
+  .object({ from: instant.optional(), to: instant.optional() })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), 'from must be before to')
+  .refine(
+    (q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= 400 * 86_400_000,
+    'the period may span at most 400 days',
+  );
+
+export type CreateCannedBody = z.infer<typeof createCannedBody>;
+export type UpdateCannedBody = z.infer<typeof updateCannedBody>;
+export type StatsQuery = z.infer<typeof statsQuery>;

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { agentMessageSend, createSiteBody, visitorAuth, visitorMessageSend } from './schemas.js';
+
+describe('protocol schemas', () => {
+  it('trims message text and enforces 1–5000 characters', () => {
+    expect(visitorMessageSend.parse({ clientId: 'a', text: '  hi  ' }).text).toBe('hi');
+    expect(visitorMessageSend.safeParse({ clientId: 'a', text: '   ' }).success).toBe(false);
+    expect(visitorMessageSend.safeParse({ clientId: 'a', text: 'x'.repeat(5000) }).success).toBe(true);
+    expect(visitorMessageSend.safeParse({ clientId: 'a', text: 'x'.repeat(5001) }).success).toBe(false);
+  });
+  it('drops unknown keys, including prototype-pollution keys', () => {
+    const parsed = agentMessageSend.parse(
+      JSON.parse('{"conversationId":"c","clientId":"x","text":"t","__proto__":{"polluted":1},"role":"admin"}'),
+    );
+    expect(Object.keys(parsed).sort()).toEqual(['clientId', 'conversationId', 'text']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+  it('accepts only real http(s) origins for sites', () => {
+    expect(createSiteBody.safeParse({ name: 'a', allowedOrigins: ['https://shop.example.com'] }).success).toBe(true);
+    for (const bad of ['https://shop.example.com/', 'javascript:alert(1)', 'shop.example.com', 'ftp://x.example'])
+      expect(createSiteBody.safeParse({ name: 'a', allowedOrigins: [bad] }).success, bad).toBe(false);
+  });
+  it('requires a site key in the visitor handshake', () => {
+    expect(visitorAuth.safeParse({}).success).toBe(false);
+    expect(visitorAuth.safeParse({ siteKey: 'k', visitorToken: 'v1.a.b.c' }).success).toBe(true);
+  });
+});
