@@ -107,6 +107,7 @@ export type ErrorCode =
   | 'agent_unavailable'
   | 'payload_too_large'
   | 'unavailable'
+  | 'blocked'
   | 'internal';
 
 export type ErrorBody = { code: ErrorCode; message: string };
@@ -161,4 +162,17 @@ export type LiveStats = {
     maxChats: number;
   }[];
   at: string;
+};
+
+/** A moderation block: a visitor id and/or an IP address refused on one site (GET /api/blocks). */
+export type VisitorBlock = {
+  id: string;
+  siteId: string;
+  visitorId: string | null;
+  ip: string | null;
+  reason: string | null;
+  conversationId: string | null;
+  createdBy: string | null;
+  createdByName: string | null;
+  createdAt: string;
 };

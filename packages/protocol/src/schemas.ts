@@ -172,3 +172,8 @@ export const statsQuery = z
 export type CreateCannedBody = z.infer<typeof createCannedBody>;
 export type UpdateCannedBody = z.infer<typeof updateCannedBody>;
 export type StatsQuery = z.infer<typeof statsQuery>;
+
+// ---- Moderation ----
+/** POST /api/conversations/:id/block */
+export const blockVisitorBody = z.object({ reason: z.string().trim().max(500).optional() });
+export type BlockVisitorBody = z.infer<typeof blockVisitorBody>;

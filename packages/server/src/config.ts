@@ -28,6 +28,16 @@ const envSchema = z.object({
     .positive()
     .default(15 * 60_000),
   PARLEY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().positive().default(50),
+  /** `false`: loopback clients get the per-IP connection cap too (tests; a proxy on the same host should not). */
+  PARLEY_TRUST_LOOPBACK: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Visitor messages per site and window; default 100× the per-visitor limit, at least 2000. */
+  PARLEY_SITE_MSG_LIMIT: z.coerce.number().int().positive().optional(),
+  PARLEY_SITE_MSG_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
+  /** Events of any kind per visitor socket and PARLEY_VISITOR_MSG_WINDOW_MS; default 10× the message limit, at least 300. */
+  PARLEY_VISITOR_EVENT_LIMIT: z.coerce.number().int().positive().optional(),
   PARLEY_STATIC_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -47,6 +57,12 @@ export type Config = {
   visitorMessageLimit: { limit: number; windowMs: number };
   loginThrottle: { maxFailures: number; windowMs: number };
   maxConnectionsPerIp: number;
+  /** Loopback addresses are exempt from the per-IP connection cap (a reverse proxy on the same host). */
+  trustLoopback: boolean;
+  /** Visitor messages per site and window, across all of its visitors. */
+  siteMessageLimit: { limit: number; windowMs: number };
+  /** Events of any kind per visitor socket and window; twice that and the socket is cut off. */
+  visitorEventLimit: { limit: number; windowMs: number };
   logLevel: string;
   /** Root of the repository, where the widget and console builds live. */
   staticRoot: string | undefined;
@@ -80,6 +96,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     visitorMessageLimit: { limit: e.PARLEY_VISITOR_MSG_LIMIT, windowMs: e.PARLEY_VISITOR_MSG_WINDOW_MS },
     loginThrottle: { maxFailures: e.PARLEY_LOGIN_MAX_FAILURES, windowMs: e.PARLEY_LOGIN_WINDOW_MS },
     maxConnectionsPerIp: e.PARLEY_MAX_CONNECTIONS_PER_IP,
+    trustLoopback: e.PARLEY_TRUST_LOOPBACK,
+    siteMessageLimit: {
+      limit: e.PARLEY_SITE_MSG_LIMIT ?? Math.max(2000, 100 * e.PARLEY_VISITOR_MSG_LIMIT),
+      windowMs: e.PARLEY_SITE_MSG_WINDOW_MS,
+    },
+    visitorEventLimit: {
+      limit: e.PARLEY_VISITOR_EVENT_LIMIT ?? Math.max(300, 10 * e.PARLEY_VISITOR_MSG_LIMIT),
+      windowMs: e.PARLEY_VISITOR_MSG_WINDOW_MS,
+    },
     logLevel: e.LOG_LEVEL,
     staticRoot: e.PARLEY_STATIC_DIR,
     maxHttpBufferSize: 64 * 1024,

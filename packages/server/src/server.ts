@@ -9,6 +9,7 @@ import type { Coordinator } from './coord/coordinator.js';
 import { createMemoryCoordinator } from './coord/memory-coordinator.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
+import { ModerationService } from './domain/moderation.js';
 import { startReassigner } from './domain/reassigner.js';
 import { newToken } from './domain/secrets.js';
 import { visitorTokens } from './domain/visitor-tokens.js';
@@ -16,8 +17,10 @@ import { createHttpApp } from './http/http-app.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { setupAgentNamespace } from './realtime/agent-namespace.js';
+import { installConnectionGuard } from './realtime/connection-guard.js';
 import { inFlightTracker } from './realtime/handle.js';
 import { type AgentNamespace, socketNotifier, type VisitorNamespace } from './realtime/notifier.js';
+import { rooms } from './realtime/rooms.js';
 import { siteCache } from './realtime/site-cache.js';
 import { setupVisitorNamespace } from './realtime/visitor-namespace.js';
 import { openStore } from './store/store.js';
@@ -56,24 +59,19 @@ export async function startParley(config: Config, log: Logger) {
   const visitorNs = io.of('/visitor') as unknown as VisitorNamespace;
   const notifier = socketNotifier(agentNs, visitorNs);
   const chat = new ChatService(store, coord, notifier, metrics, log);
+  const moderation = new ModerationService(
+    store,
+    chat,
+    (visitorId) => visitorNs.in(rooms.visitor(visitorId)).disconnectSockets(true),
+    log,
+  );
+  // On logout, the sockets opened with that token go too (on every process, through the adapter).
+  auth.onTokenRevoked((tokenHash) => agentNs.in(rooms.agentToken(tokenHash)).disconnectSockets(true));
   const ctx = { log, metrics, inFlight };
+  // Per-IP connection cap, checked before any namespace work (its middleware is registered first).
+  installConnectionGuard(io, [agentNs, visitorNs], config);
   setupAgentNamespace(agentNs, { ...ctx, store, coord, chat, auth, notifier });
-  setupVisitorNamespace(visitorNs, { ...ctx, config, store, coord, chat, notifier, tokens, sites });
-
-  // Per-IP connection cap, checked before any namespace work.
-  const perIp = new Map<string, number>();
-  io.engine.on('connection', (socket: { remoteAddress: string; on(e: string, f: () => void): void; close(): void }) => {
-    const ip = socket.remoteAddress;
-    const n = (perIp.get(ip) ?? 0) + 1;
-    perIp.set(ip, n);
-    socket.on('close', () => {
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left <= 0) perIp.delete(ip);
-      else perIp.set(ip, left);
-    });
-    if (n > config.maxConnectionsPerIp && ip !== '127.0.0.1' && ip !== '::1' && ip !== '::ffff:127.0.0.1')
-      socket.close();
-  });
+  setupVisitorNamespace(visitorNs, { ...ctx, config, store, coord, chat, notifier, tokens, sites, moderation });
 
   const app = createHttpApp({
     config,
@@ -81,13 +79,15 @@ export async function startParley(config: Config, log: Logger) {
     coord,
     auth,
     chat,
+    moderation,
     sites,
     metrics,
     log,
     staticRoot: config.staticRoot ?? REPO_ROOT,
     isStopping: () => stopping,
   });
-  httpServer.on('request', app);
+  // Socket.IO answers its own path (HTTP long-polling); Express must not answer it with a 404 as well.
+  httpServer.on('request', (req, res) => void (req.url?.startsWith('/socket.io/') || app(req, res)));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

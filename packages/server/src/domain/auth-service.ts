@@ -8,6 +8,8 @@ import { DUMMY_PASSWORD_HASH, hashPassword, newToken, sha256, verifyPassword } f
 
 /** Agent login with throttling, bearer tokens (stored hashed, expiring), logout. */
 export class AuthService {
+  private readonly revokedListeners: ((tokenHash: string) => void)[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly coord: Coordinator,
@@ -41,8 +43,15 @@ export class AuthService {
     return this.store.tokens.agentFor(sha256(token));
   }
 
-  logout(token: string): Promise<void> {
-    return this.store.tokens.revoke(sha256(token));
+  async logout(token: string): Promise<void> {
+    const tokenHash = sha256(token);
+    await this.store.tokens.revoke(tokenHash);
+    for (const listener of this.revokedListeners) listener(tokenHash);
+  }
+
+  /** Called after a token is revoked (logout), e.g. to disconnect the sockets that logged in with it. */
+  onTokenRevoked(listener: (tokenHash: string) => void): void {
+    this.revokedListeners.push(listener);
   }
 
   async createAgent(input: {

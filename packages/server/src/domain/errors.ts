@@ -12,3 +12,21 @@ export class DomainError extends Error {
 }
 
 export const refuse = (code: ErrorCode, message: string, details?: unknown) => new DomainError(code, message, details);
+
+/** True when any string in a parsed payload holds a NUL character, which PostgreSQL text cannot store. */
+export function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 32 || value === null || typeof value !== 'object') return false;
+  for (const item of Array.isArray(value) ? value : Object.values(value))
+    if (containsNul(item, depth + 1)) return true;
+  return false;
+}
+
+/**
+ * PostgreSQL data exceptions (SQLSTATE class 22: bad encoding, NUL in text or JSON, unparsable dates or
+ * numbers out of range) can only come from input that got past validation: they are the client's fault.
+ */
+export function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '@parley/protocol';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
-import { DomainError, refuse } from '../domain/errors.js';
+import { containsNul, DomainError, isDataException, refuse } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
@@ -11,6 +11,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_credentials: 401,
   forbidden: 403,
   origin_not_allowed: 403,
+  blocked: 403,
   not_found: 404,
   unknown_site: 404,
   conflict: 409,
@@ -26,6 +27,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 /** Parses input with a protocol schema or refuses with `invalid_payload`. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input ?? {});
+  if (result.success && containsNul(result.data)) throw refuse('invalid_payload', 'NUL characters are not allowed');
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw refuse('invalid_payload', issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid payload');
@@ -45,6 +47,11 @@ export function errorHandler(log: Logger, metrics: Metrics): ErrorRequestHandler
       code = error.code;
       message = error.message;
       status = STATUS[code] ?? 400;
+    } else if (isDataException(error)) {
+      code = 'invalid_payload';
+      message = 'the request holds a value that cannot be stored';
+      status = 400;
+      log.warn({ err: error }, 'input refused by the database');
     } else if (error?.type === 'entity.too.large') {
       code = 'payload_too_large';
       message = 'request body too large';

@@ -4,6 +4,7 @@ import type { Coordinator } from '../coord/coordinator.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
 import type { Notifier } from '../domain/notifier.js';
+import { sha256 } from '../domain/secrets.js';
 import { publicConversation } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { type HandlerContext, handle } from './handle.js';
@@ -19,7 +20,7 @@ export type AgentDeps = HandlerContext & {
   notifier: Notifier;
 };
 
-type AgentData = { agent: Agent };
+type AgentData = { agent: Agent; tokenHash: string };
 
 export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
   const { store, chat, coord, notifier } = deps;
@@ -28,8 +29,8 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
     try {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       const agent = typeof token === 'string' && token.length < 200 ? await deps.auth.agentForToken(token) : null;
-      if (!agent) return next(connectError('unauthorized', 'log in again'));
-      socket.data = { agent } satisfies AgentData;
+      if (!agent || typeof token !== 'string') return next(connectError('unauthorized', 'log in again'));
+      socket.data = { agent, tokenHash: sha256(token) } satisfies AgentData;
       next();
     } catch (error) {
       deps.log.error({ err: error }, 'agent handshake failed');
@@ -38,9 +39,9 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
   });
 
   ns.on('connection', async (socket: Socket) => {
-    const { agent } = socket.data as AgentData;
+    const { agent, tokenHash } = socket.data as AgentData;
     deps.metrics.connections.inc({ kind: 'agent' });
-    const rooms_ = [rooms.agent(agent.id), rooms.allAgents];
+    const rooms_ = [rooms.agent(agent.id), rooms.allAgents, rooms.agentToken(tokenHash)];
     if (agent.role !== 'agent') rooms_.push(rooms.supervisors);
 
     socket.on('disconnect', async () => {
@@ -98,9 +99,15 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
       return {};
     });
 
-    await socket.join(rooms_);
-    const presence = await coord.agentConnected(agent.id, socket.id);
-    notifier.presenceChanged(agent.id, presence.status);
-    if (presence.status === 'online') void chat.router.request();
+    try {
+      await socket.join(rooms_);
+      const presence = await coord.agentConnected(agent.id, socket.id);
+      notifier.presenceChanged(agent.id, presence.status);
+      if (presence.status === 'online') void chat.router.request();
+    } catch (error) {
+      // Store or coordination unavailable: let the client reconnect rather than half-connect.
+      deps.log.warn({ err: error, agentId: agent.id }, 'agent connection setup failed');
+      socket.disconnect(true);
+    }
   });
 }

@@ -1,6 +1,6 @@
 import type { Ack, ErrorBody } from '@parley/protocol';
 import type { z } from 'zod';
-import { DomainError } from '../domain/errors.js';
+import { containsNul, DomainError, isDataException } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
@@ -35,6 +35,10 @@ type SocketLike = { on(event: string, listener: Listener): unknown };
 
 export function errorBody(error: unknown, log: Logger, event: string): ErrorBody {
   if (error instanceof DomainError) return { code: error.code, message: error.message };
+  if (isDataException(error)) {
+    log.warn({ err: error, event }, 'input refused by the database');
+    return { code: 'invalid_payload', message: 'the payload holds a value that cannot be stored' };
+  }
   log.error({ err: error, event }, 'handler failed');
   return { code: 'internal', message: 'something went wrong on our side; please retry' };
 }
@@ -65,6 +69,10 @@ export function handle<S extends z.ZodType, R extends object>(
       }
     };
     const parsed = schema.safeParse(raw ?? {});
+    if (parsed.success && containsNul(parsed.data)) {
+      reply({ ok: false, error: { code: 'invalid_payload', message: 'payload: NUL characters are not allowed' } });
+      return;
+    }
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       reply({

@@ -4,6 +4,8 @@ export const rooms = {
   conversation: (conversationId: string) => `conv:${conversationId}`,
   allAgents: 'agents',
   supervisors: 'supervisors',
+  /** Agent sockets opened with one login token (sha256 of it), so a logout can disconnect them. */
+  agentToken: (tokenHash: string) => `token:${tokenHash}`,
   /** Visitor namespace: every socket (tab) of one visitor. */
   visitor: (visitorId: string) => `visitor:${visitorId}`,
 };

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Coordinator } from '../coord/coordinator.js';
 import type { ChatService } from '../domain/chat-service.js';
 import { refuse } from '../domain/errors.js';
+import { type ModerationService, normalizeIp } from '../domain/moderation.js';
 import type { Notifier } from '../domain/notifier.js';
 import { hmacHex, safeEqual } from '../domain/secrets.js';
 import type { VisitorTokens } from '../domain/visitor-tokens.js';
@@ -11,6 +12,7 @@ import { publicConversation } from '../store/rows.js';
 import type { SiteWithSecret } from '../store/sites-repo.js';
 import type { Store } from '../store/store.js';
 import type { Visitor } from '../store/visitors-repo.js';
+import { installEventGuard } from './connection-guard.js';
 import { type HandlerContext, handle } from './handle.js';
 import type { VisitorNamespace } from './notifier.js';
 import { rooms } from './rooms.js';
@@ -26,6 +28,7 @@ export type VisitorDeps = HandlerContext & {
   notifier: Notifier;
   tokens: VisitorTokens;
   sites: SiteCache;
+  moderation: ModerationService;
 };
 
 export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
@@ -41,7 +44,12 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
         return next(connectError('origin_not_allowed', 'this page may not embed the chat of this site'));
       const knownId = tokens.verify(auth.data.visitorToken, site.id);
       const known = knownId ? await store.visitors.byId(knownId) : null;
-      const visitor = known && known.siteId === site.id ? known : await store.visitors.create(site.id);
+      const own = known && known.siteId === site.id ? known : null;
+      const ip = normalizeIp(socket.handshake.address);
+      if (await deps.moderation.isBlocked(site.id, own?.id ?? null, ip))
+        return next(connectError('blocked', 'you cannot use the chat of this site'));
+      const visitor = own ?? (await store.visitors.create(site.id));
+      await store.blocks.recordAddress(visitor.id, ip);
       socket.data = { site, visitor } satisfies VisitorData;
       next();
     } catch (error) {
@@ -54,6 +62,9 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
     const data = socket.data as VisitorData;
     deps.metrics.connections.inc({ kind: 'visitor' });
     socket.on('disconnect', () => deps.metrics.connections.dec({ kind: 'visitor' }));
+    installEventGuard(socket, config.visitorEventLimit, () =>
+      deps.log.warn({ visitorId: data.visitor.id, siteId: data.site.id }, 'visitor flooding: connection cut off'),
+    );
     const ctx = deps;
     const visitorRef = () => ({ id: data.visitor.id, siteId: data.site.id, name: data.visitor.name });
 
@@ -76,6 +87,9 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
       const hits = await coord.increment(`rate:visitor:${data.visitor.id}`, config.visitorMessageLimit.windowMs);
       if (hits > config.visitorMessageLimit.limit)
         throw refuse('rate_limited', 'you are sending messages too fast; wait a few seconds');
+      const siteHits = await coord.increment(`rate:site:${data.site.id}`, config.siteMessageLimit.windowMs);
+      if (siteHits > config.siteMessageLimit.limit)
+        throw refuse('rate_limited', 'this chat is receiving too many messages right now; wait a few seconds');
       const message = await chat.visitorSend(visitorRef(), payload);
       return { message };
     });
@@ -138,7 +152,13 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
       return { session: await session() };
     });
 
-    await socket.join(rooms.visitor(data.visitor.id));
-    socket.emit('session', await session());
+    try {
+      await socket.join(rooms.visitor(data.visitor.id));
+      socket.emit('session', await session());
+    } catch (error) {
+      // The store is unavailable: let the client reconnect rather than wait for a session forever.
+      deps.log.warn({ err: error }, 'visitor session failed');
+      socket.disconnect(true);
+    }
   });
 }

@@ -93,6 +93,25 @@ create table canned_responses (
   created_at timestamptz not null default now()
 )`,
   },
+  {
+    version: 3,
+    name: 'moderation: visitor blocks and last known address',
+    sql: `
+alter table visitors add column if not exists last_ip text;
+create table visitor_blocks (
+  id text primary key,
+  site_id text not null references sites(id) on delete cascade,
+  visitor_id text references visitors(id) on delete cascade,
+  ip text,
+  reason text,
+  conversation_id text references conversations(id) on delete set null,
+  created_by text references agents(id) on delete set null,
+  created_at timestamptz not null default now(),
+  check (visitor_id is not null or ip is not null)
+);
+create index visitor_blocks_site_visitor on visitor_blocks(site_id, visitor_id);
+create index visitor_blocks_site_ip on visitor_blocks(site_id, ip)`,
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

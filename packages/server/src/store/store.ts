@@ -1,4 +1,6 @@
 import { agentsRepo, settingsRepo, tokensRepo } from './agents-repo.js';
+import { blocksRepo } from './blocks-repo.js';
+import { cannedRepo } from './canned-repo.js';
 import { conversationsRepo } from './conversations-repo.js';
 import { messagesRepo } from './messages-repo.js';
 import { migrate } from './migrations.js';
@@ -6,6 +8,7 @@ import { openPgliteDatabase } from './pglite-database.js';
 import { openPostgresDatabase } from './postgres-database.js';
 import { sitesRepo } from './sites-repo.js';
 import type { SqlDatabase } from './sql.js';
+import { statsRepo } from './stats-repo.js';
 import { visitorsRepo } from './visitors-repo.js';
 
 /** Everything the server keeps durably. One interface over PGlite and PostgreSQL. */
@@ -21,6 +24,9 @@ export function storeOn(db: SqlDatabase) {
     visitors: visitorsRepo(db),
     conversations: conversationsRepo(db),
     messages: messagesRepo(db),
+    blocks: blocksRepo(db),
+    canned: cannedRepo(db),
+    stats: statsRepo(db),
   };
 }
 

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
@@ -268,15 +272,20 @@ function connected(socket: Socket): Promise<Socket> {
 
 type Transport = 'websocket' | 'polling';
 
-export function visitorSocket(base: string, siteKey: string, transports: Transport[] = ['websocket']) {
-  return connected(io(`${base}/visitor`, { auth: { siteKey }, transports, forceNew: true, reconnection: false }));
+type ConnectOptions = { transports?: Transport[]; localAddress?: string };
+const options = (o: ConnectOptions) => ({
+  transports: o.transports ?? ['websocket'],
+  forceNew: true,
+  reconnection: false,
+  ...(o.localAddress ? { localAddress: o.localAddress } : {}),
+});
+
+export function visitorSocket(base: string, siteKey: string, o: ConnectOptions = {}) {
+  return connected(io(`${base}/visitor`, { auth: { siteKey }, ...options(o) }));
 }
 
-export async function agentSocket(base: string, token: string, transports: Transport[] = ['websocket']) {
-  const socket = await connected(
-    io(`${base}/agent`, { auth: { token }, transports, forceNew: true, reconnection: false }),
-  );
-  return socket;
+export function agentSocket(base: string, token: string, o: ConnectOptions = {}) {
+  return connected(io(`${base}/agent`, { auth: { token }, ...options(o) }));
 }
 
 /** Collects every payload of one event on a socket. */
@@ -299,4 +308,61 @@ export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeout
     await sleep(everyMs);
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+// ---- nginx in front of a cluster ----
+
+const NGINX_SITE = fileURLToPath(new URL('../../../../deploy/nginx/parley.conf', import.meta.url));
+
+/**
+ * Runs nginx as a foreground child with deploy/nginx/parley.conf, its upstream servers and listen
+ * address rewritten to loopback ports; everything else in the file is used as shipped.
+ */
+export async function startNginx(upstreamPorts: number[]) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-nginx-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const site = readFileSync(NGINX_SITE, 'utf8')
+    .replace(/^(\s*)server 127\.0\.0\.1:\d+[^;]*;\n/gm, '')
+    .replace(
+      /(hash \$remote_addr consistent;\n)/,
+      (m) => `${m}${upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=3 fail_timeout=10s;\n`).join('')}`,
+    )
+    .replace(/listen 8080;/, `listen 127.0.0.1:${port};`);
+  writeFileSync(path.join(dir, 'parley.conf'), site);
+  const temp = (name: string) => `${name} ${path.join(dir, name.replace('_path', ''))};`;
+  writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1;
+pid ${path.join(dir, 'nginx.pid')};
+error_log ${path.join(dir, 'error.log')} warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  ${['client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path'].map(temp).join('\n  ')}
+  include ${path.join(dir, 'parley.conf')};
+}
+`,
+  );
+  const child = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-g', 'daemon off;'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`nginx on ${url}`, async () => {
+    if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
+    return (await fetch(`${url}/healthz`)).ok;
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

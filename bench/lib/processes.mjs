@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+export const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
+
+/** Spawns a server process that logs a JSON "listening" line with its port. */
+export function spawnServer(script, env = {}) {
+  const proc = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk) => {
+      buffer += chunk;
+      for (const line of buffer.split('\n')) {
+        try {
+          const parsed = JSON.parse(line);
+          if (parsed.msg === 'listening') {
+            proc.stdout.off('data', onData);
+            proc.stdout.resume();
+            resolve({ proc, url: `http://127.0.0.1:${parsed.port}`, stop: () => stop(proc) });
+            return;
+          }
+        } catch {}
+      }
+    };
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+}
+
+function stop(proc) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve();
+    proc.once('exit', resolve);
+    proc.kill('SIGTERM');
+    setTimeout(() => proc.kill('SIGKILL'), 8000).unref();
+  });
+}
+
+export async function startBaseline() {
+  return spawnServer(path.join(root, 'bench/lib/baseline-relay.mjs'));
+}
+
+export async function startParley(extraEnv = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-'));
+  const server = await spawnServer(path.join(root, 'packages/server/dist/main.js'), {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    PARLEY_ADMIN_EMAIL: ADMIN.email,
+    PARLEY_ADMIN_PASSWORD: ADMIN.password,
+    PARLEY_VISITOR_MSG_LIMIT: '1000000',
+    PARLEY_MAX_CONNECTIONS_PER_IP: '1000000',
+    ...extraEnv,
+  });
+  const stopServer = server.stop;
+  return { ...server, dataDir, stop: async () => { await stopServer(); rmSync(dataDir, { recursive: true, force: true }); } };
+}
+
+/** Resident memory and CPU seconds of a process, from /proc. */
+export function processUsage(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  return { rssBytes: rssKb * 1024, cpuSeconds: ticks / 100 };
+}
+
+export async function api(base, route, { token, body, method } = {}) {
+  const res = await fetch(base + route, {
+    method: method ?? (body ? 'POST' : 'GET'),
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return res.json();
+}
+
+/** Creates `count` agents with enough capacity and returns their tokens, plus the default site key. */
+export async function prepareParley(url, count, maxChats) {
+  const admin = (await api(url, '/api/auth/login', { body: ADMIN })).token;
+  const siteKey = (await api(url, '/api/sites', { token: admin })).sites[0].key;
+  const tokens = [];
+  for (let i = 0; i < count; i++) {
+    const email = `bench-agent-${i}@example.com`;
+    await api(url, '/api/agents', { token: admin, body: { email, name: `Agent ${i}`, password: 'bench-password-1', role: 'agent', maxChats } });
+    tokens.push((await api(url, '/api/auth/login', { body: { email, password: 'bench-password-1' } })).token);
+  }
+  return { siteKey, tokens };
+}

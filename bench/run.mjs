@@ -1,0 +1,48 @@
+// `pnpm bench`: Parley next to a bare Socket.IO relay, same load, same machine, same run.
+// Options: --quick (small, for a smoke run), --full (5k idle visitors, longer), --only=idle,active,burst,
+// --store=postgres (DATABASE_URL/REDIS_URL from the environment), --write-docs (docs/performance.md).
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { machine, printTable, ratioChart, rowsFrom, writeResults } from './lib/report.mjs';
+import { active, burst, idle } from './lib/scenarios.mjs';
+
+const args = new Set(process.argv.slice(2));
+const opt = (name) => [...args].find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const quick = args.has('--quick');
+const full = args.has('--full');
+const only = opt('only')?.split(',') ?? ['idle', 'active', 'burst'];
+const env = {};
+if (opt('store') === 'postgres') {
+  if (!process.env.DATABASE_URL) throw new Error('--store=postgres needs DATABASE_URL (and optionally REDIS_URL)');
+  env.DATABASE_URL = process.env.DATABASE_URL;
+  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+}
+const root = fileURLToPath(new URL('..', import.meta.url));
+if (!existsSync(`${root}/packages/server/dist/main.js`)) throw new Error('build first: pnpm build');
+
+const plans = {
+  idle: { visitors: quick ? 200 : full ? 5000 : 1000, env },
+  active: { visitors: quick ? 100 : 500, agents: quick ? 4 : 10, intervalMs: 5000, durationMs: quick ? 8000 : full ? 40_000 : 20_000, env },
+  burst: { visitors: quick ? 20 : 100, agents: 4, durationMs: quick ? 4000 : 10_000, env },
+};
+const scenarios = { idle, active, burst };
+const results = {};
+for (const name of only) {
+  results[name] = {};
+  // Baseline first, then Parley, each on a fresh process.
+  for (const target of ['baseline', 'parley']) {
+    process.stderr.write(`… ${name} on ${target}\n`);
+    results[name][target] = await scenarios[name](target, plans[name]);
+  }
+}
+const rows = rowsFrom(results);
+printTable(rows);
+const stamp = writeResults({ plans, ...results }, rows, `${root}/bench/results`);
+writeFileSync(`${root}/bench/results/latest-ratios.svg`, ratioChart(rows));
+if (args.has('--write-docs')) {
+  const m = machine();
+  const table = rows
+    .map(([label, p, b, unit]) => `| ${label} | ${p ?? '–'}${unit} | ${b ?? '–'}${unit} | ${typeof p === 'number' && typeof b === 'number' && b ? (p / b).toFixed(2) : '–'}× |`)
+    .join('\n');
+  writeFileSync(`${root}/docs/performance-latest.md`, `Measured ${new Date().toISOString()} on ${m.cpus}× ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node} (results: bench/results/${stamp}.json)\n\n| metric | parley | bare relay | ratio |\n| --- | --- | --- | --- |\n${table}\n`);
+}

@@ -1,0 +1,170 @@
+import type { Conversation } from '@parley/protocol';
+import { useEffect, useState } from 'preact/hooks';
+import {
+  acceptConversation,
+  canSupervise,
+  listFor,
+  openConversation,
+  type State,
+  setState,
+  summaryOf,
+  type Tab,
+  unreadIn,
+  useAppState,
+} from '../state.js';
+import { since, visitorLabel } from '../util.js';
+import { ConversationView } from './Conversation.js';
+import { Avatar, Icon } from './Icon.js';
+import { VisitorPanel } from './Visitor.js';
+
+/** Re-render every 20 s so waiting times stay fresh. */
+function useTick(ms = 20_000) {
+  const [, setN] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => setN((n) => n + 1), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+}
+
+export function Inbox() {
+  const s = useAppState();
+  useTick();
+  const active = s.activeId ? s.items[s.activeId] : undefined;
+  return (
+    <div class={`inbox${active ? ' has-active' : ''}`}>
+      <ConversationList s={s} />
+      {active ? (
+        <>
+          <ConversationView s={s} conversation={active} />
+          <VisitorPanel s={s} conversation={active} />
+        </>
+      ) : (
+        <div class="empty conversation-empty">
+          <Icon name="inbox" size={40} />
+          <h2>{listFor('mine', s).length ? 'Pick a conversation' : 'You’re all caught up'}</h2>
+          <p class="muted">
+            {s.status === 'away'
+              ? 'You are away: new conversations go to your teammates.'
+              : 'New conversations are assigned to you automatically.'}
+          </p>
+          <p class="muted small">
+            Press <kbd>?</kbd> for keyboard shortcuts.
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'queue', label: 'Queue' },
+  { id: 'mine', label: 'Mine' },
+  { id: 'all', label: 'All' },
+  { id: 'closed', label: 'Closed' },
+];
+
+function ConversationList({ s }: { s: State }) {
+  const supervisor = canSupervise();
+  const tabs = TABS.filter((t) => t.id !== 'all' || supervisor);
+  const list = listFor(s.tab, s);
+  return (
+    <section class="list-pane" aria-label="Conversations">
+      <div class="list-head">
+        <h1>Inbox</h1>
+      </div>
+      <div class="tabs" role="tablist" aria-label="Conversation lists">
+        {tabs.map((t) => {
+          const count = t.id === 'closed' ? 0 : listFor(t.id, s).length;
+          const unread = t.id === 'closed' ? 0 : unreadIn(t.id, s);
+          return (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              id={`tab-${t.id}`}
+              aria-selected={s.tab === t.id}
+              aria-controls="conversation-list"
+              class={`tab${s.tab === t.id ? ' active' : ''}`}
+              onClick={() => setState({ tab: t.id })}
+            >
+              {t.label}
+              {t.id !== 'closed' && <span class={`count${unread ? ' unread' : ''}`}>{count}</span>}
+            </button>
+          );
+        })}
+      </div>
+      <ul id="conversation-list" class="conv-list" role="tabpanel" aria-labelledby={`tab-${s.tab}`}>
+        {list.length === 0 && (
+          <li class="list-empty muted">
+            {s.tab === 'queue'
+              ? 'Nobody is waiting in the queue.'
+              : s.tab === 'mine'
+                ? 'No open conversations assigned to you.'
+                : 'Nothing here yet.'}
+          </li>
+        )}
+        {list.map((c) => (
+          <ConversationRow key={c.id} c={c} s={s} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ConversationRow({ c, s }: { c: Conversation; s: State }) {
+  const sum = summaryOf(c.id, s);
+  const active = s.activeId === c.id;
+  const waiting = sum.waitingSince ?? (c.status === 'queued' ? c.createdAt : null);
+  const typing = s.typing[c.id];
+  const name = visitorLabel(c);
+  const preview = typing
+    ? 'typing…'
+    : sum.preview
+      ? `${sum.previewAuthor === 'agent' ? 'You: ' : ''}${sum.preview}`
+      : 'No messages yet';
+  return (
+    <li
+      class={`conv-row${active ? ' active' : ''}${sum.unread || sum.fresh ? ' is-unread' : ''}`}
+      data-conversation={c.id}
+    >
+      <button type="button" class="conv-main" aria-pressed={active} onClick={() => openConversation(c.id)}>
+        <Avatar name={name} seed={c.visitorId} size={36} />
+        <span class="conv-text">
+          <span class="conv-top">
+            <strong class="conv-name">{name}</strong>
+            {waiting && c.status !== 'closed' ? (
+              <span
+                class={`wait${Date.now() - Date.parse(waiting) > 120_000 ? ' long' : ''}`}
+                title="Waiting for a reply"
+              >
+                <Icon name="clock" size={12} /> {since(waiting)}
+              </span>
+            ) : (
+              <span class="time muted">{since(sum.lastAt ?? c.updatedAt)}</span>
+            )}
+          </span>
+          <span class={`conv-preview${typing ? ' typing' : ''}`}>{preview}</span>
+          <span class="conv-meta">
+            {c.status === 'queued' && <span class="pill pill-queued">Queued</span>}
+            {c.status === 'assigned' && c.agentId !== s.me?.id && <span class="pill">{c.agentName ?? 'Assigned'}</span>}
+            {c.status === 'closed' && (
+              <span class="pill pill-closed">Closed{c.rating ? ` · ${'★'.repeat(c.rating)}` : ''}</span>
+            )}
+            {sum.fresh && !sum.unread && <span class="pill pill-new">New</span>}
+          </span>
+        </span>
+        {sum.unread > 0 && (
+          <span class="unread-badge">
+            {sum.unread}
+            <span class="sr-only"> unread</span>
+          </span>
+        )}
+      </button>
+      {c.status === 'queued' && (
+        <button type="button" class="btn btn-primary btn-xs accept" onClick={() => void acceptConversation(c.id)}>
+          Accept
+        </button>
+      )}
+    </li>
+  );
+}

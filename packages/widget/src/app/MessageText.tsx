@@ -1,0 +1,18 @@
+import { linkify } from '../ui/linkify';
+
+/** Message text as text nodes; http(s) URLs become safe links. Never HTML. */
+export function MessageText({ text }: { text: string }) {
+  return (
+    <>
+      {linkify(text).map((part, i) =>
+        part.kind === 'link' ? (
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </>
+  );
+}

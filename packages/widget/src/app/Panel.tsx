@@ -1,0 +1,81 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { isRtl } from '../i18n/locales';
+import { readItem, storageKeys, writeItem } from '../shared/storage';
+import { Composer } from './Composer';
+import { useWidget } from './context';
+import { Header } from './Header';
+import { MessageList } from './MessageList';
+import { PreChatForm } from './PreChatForm';
+
+export function Panel() {
+  const { host, client, t, locale } = useWidget();
+  const { conversation, visitor, messages } = client.state;
+  const panel = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const [confirming, setConfirming] = useState(false);
+  const preChatKey = storageKeys(host.siteKey).preChat;
+  const [preChatDone, setPreChatDone] = useState(() => !!readItem('local', preChatKey));
+  const needsPreChat =
+    host.config.preChat && !preChatDone && !conversation && !messages.length && !visitor.email && !visitor.verified;
+  const canEnd = !!conversation && conversation.status !== 'closed';
+
+  useEffect(() => {
+    // focus moves into the panel when it opens
+    const target = input.current ?? panel.current?.querySelector<HTMLElement>('input,button');
+    target?.focus();
+  }, []);
+
+  return (
+    <div
+      class="panel"
+      ref={panel}
+      data-parley="panel"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="parley-title"
+      dir={isRtl(locale) ? 'rtl' : 'ltr'}
+      lang={locale}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          host.close();
+        }
+      }}
+    >
+      <Header titleId="parley-title" canEnd={canEnd} onEnd={() => setConfirming(true)} />
+      {confirming && canEnd && (
+        <div class="confirm" role="alertdialog" aria-label={t.endConfirm}>
+          <span>{t.endConfirm}</span>
+          <button
+            type="button"
+            class="danger"
+            onClick={async () => {
+              await client.closeConversation();
+              setConfirming(false);
+            }}
+          >
+            {t.endChat}
+          </button>
+          <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+            ✕<span class="sr">{t.minimize}</span>
+          </button>
+        </div>
+      )}
+      <MessageList />
+      {needsPreChat ? (
+        <div class="composer">
+          <PreChatForm
+            onDone={() => {
+              writeItem('local', preChatKey, '1');
+              setPreChatDone(true);
+              setTimeout(() => input.current?.focus());
+            }}
+          />
+        </div>
+      ) : (
+        <Composer inputRef={input} />
+      )}
+      <div class="brand">{t.poweredBy}</div>
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+import type { PublicSiteConfig } from '@parley/protocol';
+import { openChatLabel, pickLocale } from './i18n/launcher-strings';
+import { installGlobal } from './loader/command-queue';
+import { createLauncher } from './loader/launcher';
+import { launcherCss } from './loader/launcher-styles';
+import type { AppModule, Host, IdentifyData, LocaleModule, WidgetApp, WidgetEvent } from './shared/bridge';
+import { readItem, storageKeys, writeItem } from './shared/storage';
+import { normalizeColor, textOn } from './ui/color';
+
+/**
+ * widget.js — the embed loader. Small on purpose: it installs `window.Parley`, renders the launcher
+ * in a shadow root and loads the chat app chunk from `<server>/widget/` on first open.
+ */
+
+declare const __PARLEY_APP__: string;
+declare const __PARLEY_LOCALES__: Record<string, string>;
+
+type Ui = {
+  host: HTMLDivElement;
+  frame: HTMLDivElement;
+  launcher: HTMLButtonElement;
+  config: PublicSiteConfig;
+  locale: string;
+};
+
+function boot(): void {
+  const win = window as unknown as Parameters<typeof installGlobal>[0];
+  if (win.Parley?.loaded) {
+    console.warn('[parley] loaded twice');
+    return;
+  }
+  const script =
+    (document.currentScript as HTMLScriptElement | null) ??
+    document.querySelector<HTMLScriptElement>('script[data-site][src*="widget.js"]');
+  const site = script?.dataset.site;
+  if (!script?.src || !site) {
+    console.warn('[parley] data-site missing');
+    return;
+  }
+  const siteKey: string = site;
+  const src = new URL(script.src, location.href);
+  const serverOrigin = src.origin;
+  const chunkBase = new URL('widget/', src).href;
+  const keys = storageKeys(siteKey);
+  const listeners: Record<WidgetEvent, Set<(payload?: unknown) => void>> = {
+    message: new Set(),
+    open: new Set(),
+    close: new Set(),
+  };
+  const identities: IdentifyData[] = [];
+  let isOpen = false;
+  let dead = false;
+  let app: WidgetApp | null = null;
+  let appLoading: Promise<WidgetApp | null> | null = null;
+
+  const emit = (event: WidgetEvent, payload?: unknown) => {
+    for (const fn of listeners[event]) {
+      try {
+        fn(payload);
+      } catch (err) {
+        console.error(err);
+      }
+    }
+  };
+
+  const ready: Promise<Ui | null> = fetch(`${serverOrigin}/api/widget/config?siteKey=${encodeURIComponent(siteKey)}`, {
+    credentials: 'omit',
+  })
+    .then((res) => (res.ok ? (res.json() as Promise<PublicSiteConfig>) : Promise.reject(new Error(`${res.status}`))))
+    .then(
+      (config) =>
+        new Promise<Ui | null>((resolve) => {
+          const mountUi = () => resolve(dead ? null : render(config));
+          if (document.body) mountUi();
+          else document.addEventListener('DOMContentLoaded', mountUi, { once: true });
+        }),
+    )
+    .catch((err) => {
+      console.warn('[parley] no site settings', err);
+      return null;
+    });
+
+  function render(config: PublicSiteConfig): Ui {
+    const locale = pickLocale(config.locale, navigator.languages ?? [navigator.language]);
+    const host = document.createElement('div');
+    host.id = 'parley-root';
+    const shadow = host.attachShadow({ mode: 'open' });
+    const base = new CSSStyleSheet();
+    base.replaceSync(launcherCss);
+    const color = normalizeColor(config.color);
+    const theme = new CSSStyleSheet();
+    theme.replaceSync(`.frame{--pc:${color};--pt:${textOn(color)}}`);
+    shadow.adoptedStyleSheets = [base, theme];
+    const frame = document.createElement('div');
+    frame.className = config.position === 'left' ? 'frame left' : 'frame';
+    const launcher = createLauncher(openChatLabel[locale]!, () => (isOpen ? commands.close() : commands.open()));
+    frame.append(launcher);
+    shadow.append(frame);
+    document.body.append(host);
+    if (readItem('local', keys.open)) {
+      // a conversation is going on: have the app ready (and listening for replies) without waiting for a click
+      const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 1500));
+      idle(() => void loadApp());
+    }
+    return { host, frame, launcher, config, locale };
+  }
+
+  function loadApp(): Promise<WidgetApp | null> {
+    const load = (file: string) => import(/* @vite-ignore */ chunkBase + file);
+    appLoading ??= ready
+      .then((ui) =>
+        ui
+          ? Promise.all([
+              load(__PARLEY_APP__) as Promise<AppModule>,
+              load(__PARLEY_LOCALES__[ui.locale]!) as Promise<LocaleModule>,
+            ]).then(([mod, strings]) => {
+              if (dead) return null;
+              app = mod.mount(hostApi(ui), strings.default);
+              for (const data of identities.splice(0)) app.identify(data);
+              return app;
+            })
+          : null,
+      )
+      .catch((err) => {
+        console.warn('[parley] chat failed to load', err);
+        appLoading = null;
+        return null;
+      });
+    return appLoading;
+  }
+
+  function hostApi(ui: Ui): Host {
+    return {
+      siteKey,
+      serverOrigin,
+      config: ui.config,
+      locale: ui.locale,
+      shadow: ui.host.shadowRoot!,
+      frame: ui.frame,
+      launcher: ui.launcher,
+      isOpen: () => isOpen,
+      open: () => commands.open(),
+      close: () => commands.close(),
+      emit,
+    };
+  }
+
+  const commands = {
+    open() {
+      if (dead || isOpen) return;
+      isOpen = true;
+      void loadApp().then(async (loaded) => {
+        const ui = await ready;
+        if (!loaded || !ui || !isOpen) {
+          isOpen = false;
+          return;
+        }
+        ui.frame.classList.add('open');
+        loaded.setOpen(true);
+        emit('open');
+      });
+    },
+    close() {
+      if (dead || !isOpen) return;
+      isOpen = false;
+      void ready.then((ui) => {
+        if (!ui) return;
+        // move focus back only when it was inside the widget: a page calling Parley('close') keeps its own
+        const hadFocus = document.activeElement === ui.host;
+        app?.setOpen(false);
+        ui.frame.classList.remove('open');
+        if (hadFocus) ui.launcher.focus();
+        emit('close');
+      });
+    },
+    identify(data: IdentifyData) {
+      if (dead) return;
+      if (app) app.identify(data);
+      else identities.push(data);
+    },
+    on(event: WidgetEvent, fn: (payload?: unknown) => void) {
+      listeners[event].add(fn);
+    },
+    shutdown() {
+      if (dead) return;
+      dead = true;
+      isOpen = false;
+      app?.shutdown();
+      for (const key of [keys.token, keys.open, keys.preChat]) writeItem('local', key, null);
+      writeItem('session', keys.outbox, null);
+      void ready.then((ui) => ui?.host.remove());
+      for (const set of Object.values(listeners)) set.clear();
+    },
+  };
+
+  installGlobal(win, commands);
+}
+
+boot();

@@ -1,0 +1,430 @@
+import type { Conversation, Message, VisitorClientEvents, VisitorServerEvents, VisitorSession } from '@parley/protocol';
+import { io, type Socket } from 'socket.io-client';
+import type { IdentifyData } from '../shared/bridge';
+import { readItem, storageKeys, writeItem } from '../shared/storage';
+import { lastSeq, mergeMessages } from './message-store';
+import { Outbox, type OutboxItem } from './outbox';
+
+/**
+ * The visitor's realtime connection: session, conversation, messages and the outbox.
+ * UI-agnostic: components subscribe() and read `state`.
+ */
+
+export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'blocked';
+
+export type VisitorInfo = { name: string | null; email: string | null; verified: boolean };
+
+export type ChatState = {
+  status: ConnectionStatus;
+  conversation: Conversation | null;
+  messages: Message[];
+  outbox: readonly OutboxItem[];
+  /** null: nobody typing; otherwise the typing agent's name ('' if unknown). */
+  agentTyping: string | null;
+  visitor: VisitorInfo;
+  ratedConversationIds: readonly string[];
+};
+
+export type ChatClientOptions = {
+  serverOrigin: string;
+  siteKey: string;
+  /** Called once for every message that arrives after the history was loaded. */
+  onNewMessage?: (message: Message) => void;
+};
+
+type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
+type AckResult<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
+
+const ACK_TIMEOUT = 10_000;
+const OFFLINE_FAIL_AFTER = 8_000;
+const TYPING_THROTTLE = 2_000;
+const TYPING_IDLE = 4_000;
+const FATAL_CONNECT_ERRORS = new Set(['unknown_site', 'origin_not_allowed']);
+
+export class ChatClient {
+  state: ChatState = {
+    status: 'connecting',
+    conversation: null,
+    messages: [],
+    outbox: [],
+    agentTyping: null,
+    visitor: { name: null, email: null, verified: false },
+    ratedConversationIds: [],
+  };
+
+  private readonly keys;
+  private readonly outbox: Outbox;
+  private socket: VisitorSocket | null = null;
+  private readonly listeners = new Set<() => void>();
+  private readonly inFlight = new Set<string>();
+  private flushing = false;
+  private syncing: Promise<void> | null = null;
+  private historyLoaded = false;
+  private epoch = 0;
+  private stopped = false;
+  private pendingIdentify: IdentifyData | null = null;
+  private pendingUpdate: { name?: string; email?: string } | null = null;
+  private typingSentAt = 0;
+  private typingIdle: ReturnType<typeof setTimeout> | undefined;
+  private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: ChatClientOptions) {
+    this.keys = storageKeys(options.siteKey);
+    this.outbox = new Outbox({
+      load: () => readItem('session', this.keys.outbox),
+      save: (v) => writeItem('session', this.keys.outbox, v),
+    });
+    this.state.outbox = this.outbox.list();
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  start(): void {
+    const { serverOrigin, siteKey } = this.options;
+    const socket: VisitorSocket = io(`${serverOrigin}/visitor`, {
+      transports: ['websocket', 'polling'],
+      // a function, so every (re)connect uses the latest token, also one written by another tab
+      auth: (cb) => cb({ siteKey, visitorToken: readItem('local', this.keys.token) ?? undefined }),
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+      timeout: 8000,
+    });
+    this.socket = socket;
+    socket.on('session', (s) => void this.onSession(s));
+    socket.on('message:new', (m) => this.receive([m]));
+    socket.on('typing', (p) =>
+      this.setAgentTyping(p.typing ? (p.agentName ?? this.state.conversation?.agentName ?? '') : null),
+    );
+    socket.on('conversation:updated', (c) => this.onConversation(c));
+    socket.on('server:shutdown', () => this.set({ status: 'offline' }));
+    socket.on('disconnect', (reason) => {
+      this.epoch++;
+      this.set({ status: 'offline', agentTyping: null });
+      // the server closed us on purpose (shutdown, deploy): socket.io does not retry by itself then
+      if (reason === 'io server disconnect' && !this.stopped) this.reconnectSoon();
+    });
+    socket.on('connect_error', (err) => {
+      if (FATAL_CONNECT_ERRORS.has(err.message)) {
+        console.warn(`[parley] connection refused: ${err.message}`);
+        this.set({ status: 'blocked' });
+        return;
+      }
+      this.set({ status: 'offline' });
+      if (!socket.active && !this.stopped) this.reconnectSoon();
+    });
+    window.addEventListener('storage', this.onStorage);
+    window.addEventListener('online', this.onOnline);
+  }
+
+  stop(forget: boolean): void {
+    this.stopped = true;
+    this.socket?.disconnect();
+    this.socket = null;
+    window.removeEventListener('storage', this.onStorage);
+    window.removeEventListener('online', this.onOnline);
+    clearTimeout(this.typingIdle);
+    clearTimeout(this.agentTypingTimer);
+    this.listeners.clear();
+    if (forget) {
+      this.outbox.clear();
+      for (const key of [this.keys.token, this.keys.open, this.keys.preChat]) writeItem('local', key, null);
+    }
+  }
+
+  send(text: string): void {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    this.stopTyping();
+    const item = this.outbox.add(trimmed);
+    this.refreshOutbox();
+    setTimeout(() => {
+      const still = this.outbox.list().find((i) => i.clientId === item.clientId);
+      if (still?.state === 'sending' && !this.inFlight.has(item.clientId) && !this.socket?.connected) {
+        this.outbox.fail(item.clientId, 'disconnected');
+        this.refreshOutbox();
+      }
+    }, OFFLINE_FAIL_AFTER);
+    void this.flush();
+  }
+
+  retry(clientId: string): void {
+    this.outbox.retry(clientId);
+    this.refreshOutbox();
+    if (this.socket?.connected) void this.flush();
+    else this.socket?.connect();
+  }
+
+  typing(text: string): void {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    const now = Date.now();
+    if (text && now - this.typingSentAt > TYPING_THROTTLE) {
+      this.typingSentAt = now;
+      socket.volatile.emit('typing', { typing: true, preview: text.slice(0, 500) });
+    }
+    clearTimeout(this.typingIdle);
+    this.typingIdle = setTimeout(() => this.stopTyping(), text ? TYPING_IDLE : 0);
+  }
+
+  async updateVisitor(data: { name?: string; email?: string }): Promise<boolean> {
+    const payload = compact(data);
+    if (!payload.name && !payload.email) return true;
+    if (!this.socket?.connected) {
+      this.pendingUpdate = { ...this.pendingUpdate, ...payload };
+      return true;
+    }
+    const res = await this.request('visitor:update', payload);
+    if (res?.ok) this.set({ visitor: { ...this.state.visitor, ...payload } });
+    return Boolean(res?.ok);
+  }
+
+  identify(data: IdentifyData): void {
+    if (data.userId && data.userHash) {
+      this.pendingIdentify = data;
+      if (this.socket?.connected) void this.runIdentify();
+    } else {
+      void this.updateVisitor({
+        ...(data.name ? { name: data.name } : {}),
+        ...(data.email ? { email: data.email } : {}),
+      });
+    }
+  }
+
+  async rate(score: number, comment: string): Promise<boolean> {
+    const conversation = this.state.conversation;
+    if (!conversation) return false;
+    const text = comment.trim();
+    const res = await this.request('conversation:rate', {
+      conversationId: conversation.id,
+      score,
+      ...(text ? { comment: text } : {}),
+    });
+    if (!res?.ok) return false;
+    this.set({ ratedConversationIds: [...this.state.ratedConversationIds, conversation.id] });
+    return true;
+  }
+
+  async closeConversation(): Promise<boolean> {
+    const conversation = this.state.conversation;
+    if (!conversation || conversation.status === 'closed') return false;
+    const res = await this.request('conversation:close', { conversationId: conversation.id });
+    if (res?.ok) this.onConversation(res.conversation ?? { ...conversation, status: 'closed' });
+    return Boolean(res?.ok);
+  }
+
+  // ---- internals ----
+
+  private onStorage = (e: StorageEvent): void => {
+    // another tab got a token first (both opened before any existed): join it while we have nothing
+    if (e.key === this.keys.token && e.newValue && !this.state.conversation && this.socket?.connected) {
+      this.socket.disconnect().connect();
+    }
+  };
+
+  private onOnline = (): void => {
+    if (this.socket && !this.socket.connected && !this.stopped) this.socket.connect();
+  };
+
+  private reconnectSoon(): void {
+    setTimeout(() => !this.stopped && this.socket?.connect(), 500 + Math.random() * 2500);
+  }
+
+  private async onSession(session: VisitorSession): Promise<void> {
+    const epoch = ++this.epoch;
+    this.applySession(session);
+    this.set({ status: 'online' });
+    if (this.pendingIdentify) await this.runIdentify();
+    if (this.pendingUpdate) {
+      const update = this.pendingUpdate;
+      this.pendingUpdate = null;
+      await this.updateVisitor(update);
+    }
+    this.socket?.emit(
+      'visitor:context',
+      {
+        url: location.href.slice(0, 2048),
+        title: document.title.slice(0, 300),
+        referrer: document.referrer.slice(0, 2048),
+        locale: navigator.language.slice(0, 35),
+      },
+      () => {},
+    );
+    await this.sync();
+    if (epoch !== this.epoch) return;
+    this.outbox.resumeTransient();
+    this.refreshOutbox();
+    void this.flush();
+  }
+
+  private applySession(session: VisitorSession): void {
+    writeItem('local', this.keys.token, session.visitorToken);
+    this.set({
+      visitor: {
+        name: session.name ?? this.state.visitor.name,
+        email: session.email ?? this.state.visitor.email,
+        verified: Boolean(session.verified),
+      },
+    });
+    if (session.conversation) this.onConversation(session.conversation);
+  }
+
+  private async runIdentify(): Promise<void> {
+    const data = this.pendingIdentify;
+    if (!data?.userId || !data.userHash) return;
+    this.pendingIdentify = null;
+    const res = await this.request('visitor:identify', {
+      userId: data.userId,
+      userHash: data.userHash,
+      ...compact({ name: data.name, email: data.email }),
+    });
+    if (!res) {
+      this.pendingIdentify = data; // no answer: try again on the next connection
+      return;
+    }
+    if (!res.ok) {
+      console.warn(`[parley] identify rejected: ${res.error.code}`);
+      return;
+    }
+    const before = this.state.conversation?.id;
+    this.applySession(res.session);
+    if (res.session.conversation?.id !== before) await this.sync();
+  }
+
+  private async sync(): Promise<void> {
+    if (this.syncing) return this.syncing;
+    this.syncing = this.syncOnce().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const after = lastSeq(this.state.messages);
+    const known = this.state.conversation?.id;
+    const res = await this.request('messages:sync', { after });
+    if (!res?.ok) return;
+    if (res.conversation && res.conversation.id !== known) {
+      this.onConversation(res.conversation);
+      if (after > 0) return this.syncOnce();
+    }
+    this.receive(res.messages);
+    this.historyLoaded = true;
+  }
+
+  private onConversation(c: Conversation): void {
+    const current = this.state.conversation;
+    if (current && c.id !== current.id) {
+      // only move on from a conversation that is over; ignore stale updates of older ones
+      if (current.status !== 'closed' && c.status === 'closed') return;
+      this.set({ conversation: c, messages: [], agentTyping: null });
+    } else {
+      this.set({ conversation: c });
+    }
+    writeItem('local', this.keys.open, c.status === 'closed' ? null : '1');
+    if (c.status === 'closed') this.set({ agentTyping: null });
+  }
+
+  private receive(incoming: readonly Message[]): void {
+    const visible = incoming.filter((m) => !m.internal);
+    if (!visible.length) return;
+    const current = this.state.conversation;
+    if (current && visible.some((m) => m.conversationId !== current.id)) {
+      // a new conversation started (from this tab or another): load it from the server
+      if (current.status === 'closed' || visible.every((m) => m.conversationId !== current.id)) {
+        this.set({ conversation: null, messages: [] });
+        void this.sync();
+        return;
+      }
+    }
+    if (!current && this.historyLoaded) void this.sync(); // first message: learn the new conversation
+    const before = new Set(this.state.messages.map((m) => m.id));
+    const messages = mergeMessages(this.state.messages, visible);
+    if (messages === this.state.messages) return;
+    const removed = this.outbox.reconcile(visible.map((m) => m.clientId));
+    const patch: Partial<ChatState> = { messages };
+    if (visible.some((m) => m.author === 'agent')) patch.agentTyping = null;
+    if (removed) patch.outbox = this.outbox.list();
+    this.set(patch);
+    if (!this.historyLoaded) return;
+    for (const m of messages) if (!before.has(m.id)) this.options.onNewMessage?.(m);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.socket?.connected) {
+        const item = this.outbox.next(this.inFlight);
+        if (!item) break;
+        this.inFlight.add(item.clientId);
+        const res = await this.request('message:send', { clientId: item.clientId, text: item.text });
+        this.inFlight.delete(item.clientId);
+        if (!this.outbox.list().some((i) => i.clientId === item.clientId)) continue; // seen via message:new
+        if (res?.ok) {
+          this.outbox.remove(item.clientId);
+          this.refreshOutbox();
+          this.receive([res.message]);
+        } else {
+          this.outbox.fail(item.clientId, res ? res.error.code : this.socket?.connected ? 'timeout' : 'disconnected');
+          this.refreshOutbox();
+          if (!res) break;
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private stopTyping(): void {
+    clearTimeout(this.typingIdle);
+    if (this.typingSentAt && this.socket?.connected) this.socket.volatile.emit('typing', { typing: false });
+    this.typingSentAt = 0;
+  }
+
+  private setAgentTyping(name: string | null): void {
+    clearTimeout(this.agentTypingTimer);
+    if (name !== null) this.agentTypingTimer = setTimeout(() => this.set({ agentTyping: null }), 8000);
+    this.set({ agentTyping: name });
+  }
+
+  /** Emits with an acknowledgement; resolves to null on timeout or when not connected. */
+  private async request<E extends keyof VisitorClientEvents>(
+    event: E,
+    payload: Parameters<VisitorClientEvents[E]>[0],
+  ): Promise<AckResult<AckPayload<E>> | null> {
+    const socket = this.socket;
+    if (!socket?.connected) return null;
+    try {
+      // biome-ignore lint/suspicious/noExplicitAny: socket.io's typed emitWithAck cannot follow a generic event name
+      return (await (socket.timeout(ACK_TIMEOUT) as any).emitWithAck(event, payload)) as AckResult<AckPayload<E>>;
+    } catch {
+      return null;
+    }
+  }
+
+  private refreshOutbox(): void {
+    this.set({ outbox: this.outbox.list() });
+  }
+
+  private set(patch: Partial<ChatState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn();
+  }
+}
+
+type AckPayload<E extends keyof VisitorClientEvents> = Parameters<VisitorClientEvents[E]>[1] extends
+  | ((res: infer R) => void)
+  | undefined
+  ? R extends { ok: true } & infer T
+    ? Omit<T, 'ok'>
+    : never
+  : never;
+
+function compact<T extends Record<string, string | undefined>>(data: T): { [K in keyof T]?: string } {
+  const out: { [K in keyof T]?: string } = {};
+  for (const [k, v] of Object.entries(data)) if (v?.trim()) out[k as keyof T] = v.trim();
+  return out;
+}
