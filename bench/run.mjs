@@ -22,7 +22,13 @@ if (!existsSync(`${root}/packages/server/dist/main.js`)) throw new Error('build 
 
 const plans = {
   idle: { visitors: quick ? 200 : full ? 5000 : 1000, env },
-  active: { visitors: quick ? 100 : 500, agents: quick ? 4 : 10, intervalMs: 5000, durationMs: quick ? 8000 : full ? 40_000 : 20_000, env },
+  active: {
+    visitors: quick ? 100 : 500,
+    agents: quick ? 4 : 10,
+    intervalMs: 5000,
+    durationMs: quick ? 8000 : full ? 40_000 : 20_000,
+    env,
+  },
   burst: { visitors: quick ? 20 : 100, agents: 4, durationMs: quick ? 4000 : 10_000, env },
 };
 const scenarios = { idle, active, burst };
@@ -42,7 +48,13 @@ writeFileSync(`${root}/bench/results/latest-ratios.svg`, ratioChart(rows));
 if (args.has('--write-docs')) {
   const m = machine();
   const table = rows
-    .map(([label, p, b, unit]) => `| ${label} | ${p ?? '–'}${unit} | ${b ?? '–'}${unit} | ${typeof p === 'number' && typeof b === 'number' && b ? (p / b).toFixed(2) : '–'}× |`)
+    .map(
+      ([label, p, b, unit]) =>
+        `| ${label} | ${p ?? '–'}${unit} | ${b ?? '–'}${unit} | ${typeof p === 'number' && typeof b === 'number' && b ? (p / b).toFixed(2) : '–'}× |`,
+    )
     .join('\n');
-  writeFileSync(`${root}/docs/performance-latest.md`, `Measured ${new Date().toISOString()} on ${m.cpus}× ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node} (results: bench/results/${stamp}.json)\n\n| metric | parley | bare relay | ratio |\n| --- | --- | --- | --- |\n${table}\n`);
+  writeFileSync(
+    `${root}/docs/performance-latest.md`,
+    `Measured ${new Date().toISOString()} on ${m.cpus}× ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node} (results: bench/results/${stamp}.json)\n\n| metric | parley | bare relay | ratio |\n| --- | --- | --- | --- |\n${table}\n`,
+  );
 }

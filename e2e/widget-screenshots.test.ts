@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type Browser, chromiumAvailable, type HostPage, launchBrowser, type Page, startHostPage } from './helpers/browser';
+import {
+  type Browser,
+  chromiumAvailable,
+  type HostPage,
+  launchBrowser,
+  type Page,
+  startHostPage,
+} from './helpers/browser';
 import { type AgentClient, connectAgent, type ParleyServer, REPO_ROOT, startServer, until } from './helpers/server';
 
 /** Writes the widget's screenshots to docs/screenshots/ (real server, real browser). */
@@ -20,7 +27,15 @@ describe.skipIf(!hasChromium)('widget screenshots', () => {
     host = await startHostPage();
     server = await startServer({ siteOrigins: [host.origin] });
     const admin = await server.login();
-    const { sites } = await server.api<{ sites: { key: string }[] }>('/api/sites', { token: admin });
+    const { sites } = await server.api<{ sites: { id: string; key: string }[] }>('/api/sites', { token: admin });
+    await server.api(`/api/sites/${sites[0]!.id}`, {
+      method: 'PATCH',
+      token: admin,
+      body: {
+        name: 'Acme Store',
+        settings: { greeting: 'Hi there 👋 Questions about an order? We’re happy to help.' },
+      },
+    });
     host.configure({ siteKey: sites[0]!.key, serverOrigin: server.origin });
     // a friendlier agent than "Admin" for the pictures
     const agentLogin = { email: 'sofia@example.com', password: 'sofia-password-1' };
@@ -73,6 +88,8 @@ describe.skipIf(!hasChromium)('widget screenshots', () => {
     const last = agent.messages.at(-1)!;
     await agent.send(last.conversationId, 'Anything else I can help with?');
     await page.locator('[data-parley="unread"]').filter({ hasText: '1' }).waitFor();
+    await page.mouse.move(10, 10); // no hover effect
+    await page.waitForTimeout(400); // let the icon transition finish
     await page.screenshot({
       path: path.join(OUT, 'widget-launcher.png'),
       animations: 'disabled',
@@ -94,7 +111,11 @@ describe.skipIf(!hasChromium)('widget screenshots', () => {
     await shot(mobile, 'widget-mobile.png');
     await phone.close();
 
-    const arabic = await browser.newContext({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2, locale: 'ar' });
+    const arabic = await browser.newContext({
+      viewport: { width: 1200, height: 800 },
+      deviceScaleFactor: 2,
+      locale: 'ar',
+    });
     const rtl = await arabic.newPage();
     await rtl.goto(host.url({ css: 'plain' }));
     await rtl.locator('[data-parley="launcher"]').click();

@@ -28,7 +28,8 @@ const widget = (page: Page) => ({
   input: page.locator('[data-parley="input"]'),
   send: page.locator('[data-parley="send"]'),
   messages: page.locator('[data-parley="message"]'),
-  byAuthor: (author: 'visitor' | 'agent' | 'system') => page.locator(`[data-parley="message"][data-author="${author}"]`),
+  byAuthor: (author: 'visitor' | 'agent' | 'system') =>
+    page.locator(`[data-parley="message"][data-author="${author}"]`),
 });
 
 /** The element focused inside the widget's shadow root, as `data-parley` value or tag name. */
@@ -403,7 +404,12 @@ describe.skipIf(!hasChromium)('widget in Chromium against the real server', () =
           { include: [['#parley-root']] },
           { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } },
         );
-        return res.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target) }));
+        return res.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          targets: v.nodes.map((n) => n.target),
+        }));
       });
       const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(blocking, JSON.stringify(violations, null, 2)).toEqual([]);

@@ -13,7 +13,17 @@ io.of('/agent').on('connection', (socket) => {
   agents.push(socket);
   socket.join(`agent:${socket.id}`);
   socket.on('message:send', (payload, ack) => {
-    const message = { id: String(++seq), conversationId: payload.conversationId, seq, clientId: payload.clientId, author: 'agent', authorName: 'Agent', text: payload.text, internal: false, createdAt: new Date().toISOString() };
+    const message = {
+      id: String(++seq),
+      conversationId: payload.conversationId,
+      seq,
+      clientId: payload.clientId,
+      author: 'agent',
+      authorName: 'Agent',
+      text: payload.text,
+      internal: false,
+      createdAt: new Date().toISOString(),
+    };
     ack?.({ ok: true, message });
     io.of('/visitor').to(`visitor:${payload.conversationId}`).emit('message:new', message);
   });
@@ -27,7 +37,17 @@ io.of('/visitor').on('connection', (socket) => {
   socket.join(`visitor:${conversationId}`);
   socket.emit('session', { visitorId: socket.id, visitorToken: 'x', conversation: null });
   socket.on('message:send', (payload, ack) => {
-    const message = { id: String(++seq), conversationId, seq, clientId: payload.clientId, author: 'visitor', authorName: null, text: payload.text, internal: false, createdAt: new Date().toISOString() };
+    const message = {
+      id: String(++seq),
+      conversationId,
+      seq,
+      clientId: payload.clientId,
+      author: 'visitor',
+      authorName: null,
+      text: payload.text,
+      internal: false,
+      createdAt: new Date().toISOString(),
+    };
     ack?.({ ok: true, message });
     if (agent) io.of('/agent').to(`agent:${agent.id}`).emit('message:new', message);
   });

@@ -22,7 +22,8 @@ function connect(url, ns, auth) {
 }
 
 async function inBatches(count, size, fn) {
-  for (let i = 0; i < count; i += size) await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => fn(i + j)));
+  for (let i = 0; i < count; i += size)
+    await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => fn(i + j)));
 }
 
 const commands = {
@@ -36,7 +37,12 @@ const commands = {
         const ms = age(m.text);
         if (ms === null) return;
         latency.visitorToAgent.push(ms);
-        if (replies) socket.emit('message:send', { conversationId: m.conversationId, clientId: `a${++counter}`, text: stamp() }, () => {});
+        if (replies)
+          socket.emit(
+            'message:send',
+            { conversationId: m.conversationId, clientId: `a${++counter}`, text: stamp() },
+            () => {},
+          );
       });
       await socket.emitWithAck('agent:status', { status: 'online' });
       sockets.push(socket);
@@ -56,7 +62,10 @@ const commands = {
       });
       sockets.push(socket);
     });
-    if (warmup) await inBatches(sockets.length, 50, (i) => sockets[i].emitWithAck('message:send', { clientId: `w${i}`, text: 'warmup' }));
+    if (warmup)
+      await inBatches(sockets.length, 50, (i) =>
+        sockets[i].emitWithAck('message:send', { clientId: `w${i}`, text: 'warmup' }),
+      );
     return { connected: sockets.length };
   },
   async reset() {
@@ -74,7 +83,10 @@ const commands = {
         await new Promise((r) => setTimeout(r, Math.random() * intervalMs));
         while (Date.now() < end) {
           const sent = clock();
-          const res = await socket.timeout(10_000).emitWithAck('message:send', { clientId: `v${++counter}`, text: stamp() }).catch(() => null);
+          const res = await socket
+            .timeout(10_000)
+            .emitWithAck('message:send', { clientId: `v${++counter}`, text: stamp() })
+            .catch(() => null);
           if (res?.ok) {
             latency.ack.push(clock() - sent);
             acked++;
@@ -93,7 +105,10 @@ const commands = {
       sockets.map(async (socket) => {
         while (Date.now() < end) {
           const sent = clock();
-          const res = await socket.timeout(10_000).emitWithAck('message:send', { clientId: `b${++counter}`, text: stamp() }).catch(() => null);
+          const res = await socket
+            .timeout(10_000)
+            .emitWithAck('message:send', { clientId: `b${++counter}`, text: stamp() })
+            .catch(() => null);
           if (res?.ok) {
             latency.ack.push(clock() - sent);
             acked++;

@@ -9,7 +9,10 @@ export const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' 
 
 /** Spawns a server process that logs a JSON "listening" line with its port. */
 export function spawnServer(script, env = {}) {
-  const proc = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let buffer = '';
     const onData = (chunk) => {
@@ -57,7 +60,14 @@ export async function startParley(extraEnv = {}) {
     ...extraEnv,
   });
   const stopServer = server.stop;
-  return { ...server, dataDir, stop: async () => { await stopServer(); rmSync(dataDir, { recursive: true, force: true }); } };
+  return {
+    ...server,
+    dataDir,
+    stop: async () => {
+      await stopServer();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Resident memory and CPU seconds of a process, from /proc. */
@@ -85,7 +95,10 @@ export async function prepareParley(url, count, maxChats) {
   const tokens = [];
   for (let i = 0; i < count; i++) {
     const email = `bench-agent-${i}@example.com`;
-    await api(url, '/api/agents', { token: admin, body: { email, name: `Agent ${i}`, password: 'bench-password-1', role: 'agent', maxChats } });
+    await api(url, '/api/agents', {
+      token: admin,
+      body: { email, name: `Agent ${i}`, password: 'bench-password-1', role: 'agent', maxChats },
+    });
     tokens.push((await api(url, '/api/auth/login', { body: { email, password: 'bench-password-1' } })).token);
   }
   return { siteKey, tokens };

@@ -1,7 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
-const fmt = (v, unit) => (v === null || v === undefined ? '–' : `${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(2)) : v}${unit}`);
+const fmt = (v, unit) =>
+  v === null || v === undefined
+    ? '–'
+    : `${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(2)) : v}${unit}`;
 const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' && b !== 0 ? a / b : null);
 
 /** Rows of [label, parley, baseline, unit, better: 'lower'|'higher', target ratio or null]. */
@@ -9,12 +12,33 @@ export function rowsFrom(results) {
   const rows = [];
   const { idle, active, burst } = results;
   if (idle)
-    rows.push([`memory per idle visitor (${idle.parley.visitors} connected)`, idle.parley.bytesPerConnection, idle.baseline.bytesPerConnection, ' B', 'lower', 1.5]);
+    rows.push([
+      `memory per idle visitor (${idle.parley.visitors} connected)`,
+      idle.parley.bytesPerConnection,
+      idle.baseline.bytesPerConnection,
+      ' B',
+      'lower',
+      1.5,
+    ]);
   if (active) {
     const p = active.parley;
     const b = active.baseline;
-    rows.push([`visitor→agent p50 (${p.visitors} active)`, p.visitorToAgent.p50, b.visitorToAgent.p50, ' ms', 'lower', null]);
-    rows.push([`visitor→agent p99 (${p.visitors} active)`, p.visitorToAgent.p99, b.visitorToAgent.p99, ' ms', 'lower', 2]);
+    rows.push([
+      `visitor→agent p50 (${p.visitors} active)`,
+      p.visitorToAgent.p50,
+      b.visitorToAgent.p50,
+      ' ms',
+      'lower',
+      null,
+    ]);
+    rows.push([
+      `visitor→agent p99 (${p.visitors} active)`,
+      p.visitorToAgent.p99,
+      b.visitorToAgent.p99,
+      ' ms',
+      'lower',
+      2,
+    ]);
     rows.push([`agent→visitor p50`, p.agentToVisitor.p50, b.agentToVisitor.p50, ' ms', 'lower', null]);
     rows.push([`agent→visitor p99`, p.agentToVisitor.p99, b.agentToVisitor.p99, ' ms', 'lower', null]);
     rows.push([`ack p50`, p.ack.p50, b.ack.p50, ' ms', 'lower', null]);
@@ -22,7 +46,14 @@ export function rowsFrom(results) {
     rows.push([`server CPU at ${p.visitors} active`, p.cpuPercent, b.cpuPercent, ' %', 'lower', null]);
   }
   if (burst) {
-    rows.push([`burst throughput (${burst.parley.visitors} visitors, closed loop)`, burst.parley.messagesPerSecond, burst.baseline.messagesPerSecond, ' msg/s', 'higher', 0.5]);
+    rows.push([
+      `burst throughput (${burst.parley.visitors} visitors, closed loop)`,
+      burst.parley.messagesPerSecond,
+      burst.baseline.messagesPerSecond,
+      ' msg/s',
+      'higher',
+      0.5,
+    ]);
     rows.push([`burst ack p99`, burst.parley.ack.p99, burst.baseline.ack.p99, ' ms', 'lower', null]);
   }
   return rows;
@@ -32,7 +63,10 @@ export function printTable(rows) {
   const lines = [['metric', 'parley', 'baseline', 'ratio', 'target']];
   for (const [label, p, b, unit, better, target] of rows) {
     const r = ratio(p, b);
-    const targetText = target === null ? '' : `${better === 'lower' ? '≤' : '≥'} ${target}× ${r === null ? '' : (better === 'lower' ? r <= target : r >= target) ? '✓' : '✗'}`;
+    const targetText =
+      target === null
+        ? ''
+        : `${better === 'lower' ? '≤' : '≥'} ${target}× ${r === null ? '' : (better === 'lower' ? r <= target : r >= target) ? '✓' : '✗'}`;
     lines.push([label, fmt(p, unit), fmt(b, unit), r === null ? '–' : `${r.toFixed(2)}×`, targetText]);
   }
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
@@ -40,7 +74,13 @@ export function printTable(rows) {
 }
 
 export function machine() {
-  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
 }
 
 /** A horizontal bar chart of Parley/baseline ratios (1.0 = as good as the bare relay). */

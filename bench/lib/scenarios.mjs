@@ -30,7 +30,11 @@ export async function idle(target, { visitors, env }) {
   const after = processUsage(server.proc.pid);
   await worker.close();
   await server.stop();
-  return { visitors, bytesPerConnection: Math.round((after.rssBytes - before.rssBytes) / visitors), rssBytes: after.rssBytes };
+  return {
+    visitors,
+    bytesPerConnection: Math.round((after.rssBytes - before.rssBytes) / visitors),
+    rssBytes: after.rssBytes,
+  };
 }
 
 /** V visitors in conversations with A agents, one message per interval each; agents answer each one. */
@@ -38,11 +42,18 @@ export async function active(target, { visitors, agents, intervalMs, durationMs,
   const server = await start(target, env);
   let siteKey = null;
   let tokens = Array.from({ length: agents }, () => null);
-  if (target === 'parley') ({ siteKey, tokens } = await prepareParley(server.url, agents, Math.ceil(visitors / agents) + 5));
+  if (target === 'parley')
+    ({ siteKey, tokens } = await prepareParley(server.url, agents, Math.ceil(visitors / agents) + 5));
   const agentWorker = loadWorker();
   const visitorWorker = loadWorker();
   await agentWorker.call('agents', { url: server.url, tokens, mode: target });
-  await visitorWorker.call('visitors', { url: server.url, count: visitors, siteKey, mode: target, warmup: target === 'parley' });
+  await visitorWorker.call('visitors', {
+    url: server.url,
+    count: visitors,
+    siteKey,
+    mode: target,
+    warmup: target === 'parley',
+  });
   if (target === 'parley') {
     const ok = await until(async () => (await agentWorker.call('assignedCount')).assigned >= visitors, 60_000);
     if (!ok) throw new Error('not every conversation got assigned');
@@ -77,13 +88,21 @@ export async function burst(target, { visitors, agents, durationMs, env }) {
   const server = await start(target, env);
   let siteKey = null;
   let tokens = Array.from({ length: agents }, () => null);
-  if (target === 'parley') ({ siteKey, tokens } = await prepareParley(server.url, agents, Math.ceil(visitors / agents) + 5));
+  if (target === 'parley')
+    ({ siteKey, tokens } = await prepareParley(server.url, agents, Math.ceil(visitors / agents) + 5));
   const agentWorker = loadWorker();
   const visitorWorker = loadWorker();
   await agentWorker.call('agents', { url: server.url, tokens, mode: target });
   await agentWorker.call('replies', { on: false });
-  await visitorWorker.call('visitors', { url: server.url, count: visitors, siteKey, mode: target, warmup: target === 'parley' });
-  if (target === 'parley') await until(async () => (await agentWorker.call('assignedCount')).assigned >= visitors, 60_000);
+  await visitorWorker.call('visitors', {
+    url: server.url,
+    count: visitors,
+    siteKey,
+    mode: target,
+    warmup: target === 'parley',
+  });
+  if (target === 'parley')
+    await until(async () => (await agentWorker.call('assignedCount')).assigned >= visitors, 60_000);
   await sleep(500);
   await visitorWorker.call('reset');
   await agentWorker.call('reset');
@@ -94,5 +113,10 @@ export async function burst(target, { visitors, agents, durationMs, env }) {
   await agentWorker.close();
   await visitorWorker.close();
   await server.stop();
-  return { visitors, messagesPerSecond: Math.round(acked / seconds), ack: summarize(v.ack), visitorToAgent: summarize(a.visitorToAgent) };
+  return {
+    visitors,
+    messagesPerSecond: Math.round(acked / seconds),
+    ack: summarize(v.ack),
+    visitorToAgent: summarize(a.visitorToAgent),
+  };
 }

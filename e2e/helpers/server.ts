@@ -145,7 +145,6 @@ async function stopProcess(child: ChildProcess, dataDir: string): Promise<void> 
 
 // ---- an agent, talking socket.io to /agent like the console does ----
 
-
 export type AgentClient = {
   socket: Socket;
   /** Conversations assigned to this agent, in arrival order. */
@@ -193,7 +192,11 @@ export async function connectAgent(server: ParleyServer, token: string): Promise
 }
 
 /** Polls until `probe` returns something truthy. */
-export async function until<T>(probe: () => T | undefined | null | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function until<T>(
+  probe: () => T | undefined | null | false,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();

@@ -17,7 +17,7 @@ import { createHttpApp } from './http/http-app.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { setupAgentNamespace } from './realtime/agent-namespace.js';
-import { installConnectionGuard } from './realtime/connection-guard.js';
+import { installConnectionGuard, installSameOriginGuard } from './realtime/connection-guard.js';
 import { inFlightTracker } from './realtime/handle.js';
 import { type AgentNamespace, socketNotifier, type VisitorNamespace } from './realtime/notifier.js';
 import { rooms } from './realtime/rooms.js';
@@ -70,6 +70,7 @@ export async function startParley(config: Config, log: Logger) {
   const ctx = { log, metrics, inFlight };
   // Per-IP connection cap, checked before any namespace work (its middleware is registered first).
   installConnectionGuard(io, [agentNs, visitorNs], config);
+  installSameOriginGuard(agentNs);
   setupAgentNamespace(agentNs, { ...ctx, store, coord, chat, auth, notifier });
   setupVisitorNamespace(visitorNs, { ...ctx, config, store, coord, chat, notifier, tokens, sites, moderation });
 

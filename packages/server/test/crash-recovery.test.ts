@@ -21,19 +21,32 @@ async function stormKillRestart(env: Record<string, string>, dataDir?: string) {
   const siteKey = await defaultSiteKey(server.url, admin);
   const visitor = await connectVisitor(server.url, siteKey);
   const acked = new Map<string, Message>();
-  const all = Array.from({ length: 300 }, (_, i) => `storm-${i}`);
-  const sends = all.map((clientId) =>
-    emit<{ message: Message }>(visitor.socket, 'message:send', { clientId, text: `text of ${clientId}` }, 5000)
-      .then((res) => {
-        if (res.ok) acked.set(clientId, res.message);
-      })
-      .catch(() => {}),
-  );
-  // Kill as soon as some, but not all, have been acknowledged.
-  while (acked.size < 20) await sleep(5);
+  const all: string[] = [];
+  let killed = false;
+  // Waves of 25 concurrent sends, without end, until the process is killed under them.
+  const storm = (async () => {
+    while (!killed) {
+      const wave = Array.from({ length: 25 }, () => {
+        const clientId = `storm-${all.length}`;
+        all.push(clientId);
+        return clientId;
+      });
+      await Promise.all(
+        wave.map((clientId) =>
+          emit<{ message: Message }>(visitor.socket, 'message:send', { clientId, text: `text of ${clientId}` }, 3000)
+            .then((res) => {
+              if (res.ok) acked.set(clientId, res.message);
+            })
+            .catch(() => {}),
+        ),
+      );
+    }
+  })();
+  while (acked.size < 60) await sleep(2);
   server.proc.kill('SIGKILL');
+  killed = true;
   await server.exited;
-  await Promise.all(sends);
+  await storm;
   visitor.socket.close();
   expect(acked.size).toBeGreaterThan(0);
   expect(acked.size).toBeLessThan(all.length);

@@ -139,9 +139,9 @@ describe('blocking a visitor', () => {
     expect(
       (await visitorHandshake(server.url, { siteKey: site.key, visitorToken: visitor.session.visitorToken })).ok,
     ).toBe(false);
-    expect((await api(server.url, `/api/blocks/${blockId}`, { method: 'DELETE', token: supervisor.token })).status).toBe(
-      204,
-    );
+    expect(
+      (await api(server.url, `/api/blocks/${blockId}`, { method: 'DELETE', token: supervisor.token })).status,
+    ).toBe(204);
     const again = await visitorHandshake(
       server.url,
       { siteKey: site.key, visitorToken: visitor.session.visitorToken },

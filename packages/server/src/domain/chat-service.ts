@@ -39,24 +39,43 @@ export class ChatService {
   // ---- visitors ----
 
   async visitorSend(visitor: VisitorRef, input: { clientId: string; text: string }): Promise<Message> {
-    const earlier = await this.store.messages.visitorMessageByClientId(visitor.id, input.clientId);
-    if (earlier) return earlier;
-    const { conversation, created } = await this.store.conversations.openOrCreate(visitor.siteId, visitor.id);
-    const message = await this.append(conversation, {
-      conversationId: conversation.id,
+    const message = (conversationId: string): NewMessage => ({
+      conversationId,
       clientId: input.clientId,
       author: 'visitor',
       authorId: visitor.id,
       authorName: visitor.name,
       text: input.text,
       internal: false,
+      requireOpen: true,
+      visitorId: visitor.id,
     });
+    // Fast path: the visitor's open conversation is known; one statement stores (or finds) the message.
+    const known = this.openConversations.get(visitor.id);
+    if (known) {
+      const stored = await this.append(message(known));
+      if (stored) return stored;
+      this.openConversations.delete(visitor.id);
+    }
+    const { conversation, created } = await this.store.conversations.openOrCreate(visitor.siteId, visitor.id);
+    this.rememberOpen(visitor.id, conversation.id);
+    const stored = await this.append(message(conversation.id));
+    if (!stored) throw refuse('conflict', 'the conversation closed while sending; please retry');
     if (created) {
       this.log.info({ conversationId: conversation.id, siteId: visitor.siteId }, 'conversation queued');
       this.notifier.conversationUpdated(publicConversation(await this.conversation(conversation.id)));
       void this.router.request();
     }
-    return message;
+    return stored;
+  }
+
+  /** visitorId → open conversation id: a hint only (the append re-checks), bounded in size. */
+  private readonly openConversations = new Map<string, string>();
+
+  private rememberOpen(visitorId: string, conversationId: string) {
+    if (this.openConversations.size >= 50_000)
+      this.openConversations.delete(this.openConversations.keys().next().value!);
+    this.openConversations.set(visitorId, conversationId);
   }
 
   async visitorOwned(visitorId: string, conversationId: string): Promise<ConversationRecord> {
@@ -93,7 +112,7 @@ export class ChatService {
       throw refuse('conversation_closed', 'this conversation is closed');
     if (!internal && conversation.agentId !== agent.id && !isSupervisor(agent))
       throw refuse('not_assigned', 'accept the conversation before replying');
-    return this.append(conversation, {
+    const stored = await this.append({
       conversationId: conversation.id,
       clientId: input.clientId,
       author: 'agent',
@@ -101,7 +120,10 @@ export class ChatService {
       authorName: agent.name,
       text: input.text,
       internal,
+      requireOpen: !internal,
     });
+    if (!stored) throw refuse('conversation_closed', 'this conversation is closed');
+    return stored;
   }
 
   async accept(agent: Agent, conversationId: string): Promise<Conversation> {
@@ -198,8 +220,7 @@ export class ChatService {
   }
 
   private async system(conversationId: string, text: string, internal: boolean): Promise<void> {
-    const conversation = await this.conversation(conversationId);
-    await this.append(conversation, {
+    await this.append({
       conversationId,
       clientId: null,
       author: 'system',
@@ -210,12 +231,13 @@ export class ChatService {
     });
   }
 
-  private async append(conversation: ConversationRecord, input: NewMessage): Promise<Message> {
+  /** Stores a message and, when it is new, announces it. Null when the conversation refused it. */
+  private async append(input: NewMessage): Promise<Message | null> {
     const result = await this.store.messages.append(input);
-    if (!result) throw refuse('not_found', 'no such conversation');
-    if (result.created) {
+    if (!result) return null;
+    if (result.created && result.audience) {
       this.metrics.messages.inc({ author: input.author });
-      this.notifier.messageCreated(result.message, publicConversation(conversation));
+      this.notifier.messageCreated(result.message, result.audience);
     }
     return result.message;
   }

@@ -17,8 +17,7 @@ export const refuse = (code: ErrorCode, message: string, details?: unknown) => n
 export function containsNul(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (depth > 32 || value === null || typeof value !== 'object') return false;
-  for (const item of Array.isArray(value) ? value : Object.values(value))
-    if (containsNul(item, depth + 1)) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (containsNul(item, depth + 1)) return true;
   return false;
 }
 

@@ -13,7 +13,9 @@ export function visitorTokens(secret: string) {
     /** The visitor id, when the token is genuine and belongs to this site. */
     verify(token: string | undefined, siteId: string): string | null {
       if (!token) return null;
-      const [version, visitorId, tokenSite, signature] = token.split('.');
+      const parts = token.split('.');
+      if (parts.length !== 4) return null;
+      const [version, visitorId, tokenSite, signature] = parts;
       if (version !== 'v1' || !visitorId || !signature || tokenSite !== siteId) return null;
       return safeEqual(signature, sign(visitorId, siteId)) ? visitorId : null;
     },

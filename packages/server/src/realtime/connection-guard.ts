@@ -87,3 +87,29 @@ export function installEventGuard(
     }
   });
 }
+
+type HandshakeNamespace = {
+  use(
+    fn: (socket: { handshake: { headers: Record<string, string | string[] | undefined> } }, next: (err?: Error) => void) => void,
+  ): unknown;
+};
+
+/**
+ * Cross-site WebSocket hijacking guard for the agent namespace: a browser page may only open it from the
+ * server's own origin (the console). Clients without an Origin header (integrations, tests) are let
+ * through: they must hold a token anyway, and agent tokens are never ambient (no cookies).
+ */
+export function installSameOriginGuard(ns: HandshakeNamespace) {
+  ns.use((socket, next) => {
+    const { origin, host } = socket.handshake.headers;
+    if (origin === undefined) return next();
+    let sameHost = false;
+    try {
+      sameHost = typeof origin === 'string' && typeof host === 'string' && new URL(origin).host === host;
+    } catch {
+      sameHost = false;
+    }
+    if (sameHost) next();
+    else next(connectError('origin_not_allowed', 'the agent console may only connect from its own origin'));
+  });
+}

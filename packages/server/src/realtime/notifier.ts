@@ -8,6 +8,7 @@ import type {
 } from '@parley/protocol';
 import type { Namespace } from 'socket.io';
 import type { Notifier } from '../domain/notifier.js';
+import type { MessageAudience } from '../store/messages-repo.js';
 import { rooms } from './rooms.js';
 
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents>;
@@ -15,14 +16,14 @@ export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvent
 
 /** Delivers domain changes to sockets. Through the adapter, this reaches sockets on every process. */
 export function socketNotifier(agents: AgentNamespace, visitors: VisitorNamespace): Notifier {
-  const agentRooms = (conversation: Conversation) => {
+  const agentRooms = (conversation: MessageAudience) => {
     const targets = [rooms.conversation(conversation.id), rooms.supervisors];
     if (conversation.agentId) targets.push(rooms.agent(conversation.agentId));
     if (conversation.status === 'queued') targets.push(rooms.allAgents);
     return targets;
   };
   return {
-    messageCreated(message: Message, conversation: Conversation) {
+    messageCreated(message: Message, conversation: MessageAudience) {
       agents.to(agentRooms(conversation)).emit('message:new', message);
       if (!message.internal) visitors.to(rooms.visitor(conversation.visitorId)).emit('message:new', message);
     },

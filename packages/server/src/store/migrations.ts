@@ -94,6 +94,11 @@ create table canned_responses (
 )`,
   },
   {
+    version: 2,
+    name: 'index conversations by visitor (idempotency lookups, visitor history)',
+    sql: `create index if not exists conversations_visitor on conversations(visitor_id, created_at desc)`,
+  },
+  {
     version: 3,
     name: 'moderation: visitor blocks and last known address',
     sql: `

@@ -40,7 +40,10 @@ describe('buildRows', () => {
   });
 
   it('groups runs by author', () => {
-    const rows = buildRows([msg(1, 'agent'), msg(2, 'agent'), msg(3, 'visitor'), msg(4, 'system'), msg(5, 'system')], []);
+    const rows = buildRows(
+      [msg(1, 'agent'), msg(2, 'agent'), msg(3, 'visitor'), msg(4, 'system'), msg(5, 'system')],
+      [],
+    );
     expect(rows.map((r) => [r.first, r.last])).toEqual([
       [true, false],
       [false, true],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openChatLabel, pickLocale } from './launcher-strings';
-import { format, isRtl, SUPPORTED_LOCALES, type Strings } from './locales';
+import { format, isRtl, type Strings, SUPPORTED_LOCALES } from './locales';
 import ar from './locales/ar';
 import de from './locales/de';
 import en from './locales/en';

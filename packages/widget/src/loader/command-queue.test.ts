@@ -17,13 +17,20 @@ describe('Parley command queue', () => {
   it('runs commands queued by the snippet before the script loaded, in order', () => {
     const target: { Parley?: ((...a: unknown[]) => void) & { q?: unknown[][] } } = {};
     // the documented snippet
-    target.Parley = Object.assign((...args: unknown[]) => (target.Parley!.q ??= []).push(args), {});
+    target.Parley = (...args: unknown[]) => {
+      target.Parley!.q = target.Parley!.q || [];
+      target.Parley!.q.push(args);
+    };
     target.Parley('on', 'open', () => {});
     target.Parley('identify', { userId: 'u1', userHash: 'h' });
     target.Parley('open');
     const commands = fakeCommands();
     expect(installGlobal(target, commands)).toBe(true);
-    expect(commands.calls).toEqual([['on', 'open', 'function'], ['identify', { userId: 'u1', userHash: 'h' }], ['open']]);
+    expect(commands.calls).toEqual([
+      ['on', 'open', 'function'],
+      ['identify', { userId: 'u1', userHash: 'h' }],
+      ['open'],
+    ]);
     target.Parley('close');
     expect(commands.calls.at(-1)).toEqual(['close']);
   });

@@ -1,6 +1,5 @@
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const ICON_CHAT =
-  'M12 3C6.9 3 3 6.6 3 11c0 2.3 1.1 4.4 2.9 5.9-.2 1.4-.8 2.7-1.8 3.8 2 0 3.8-.7 5.2-1.8.9.2 1.8.3 2.7.3 5.1 0 9-3.6 9-8s-3.9-8.2-9-8.2z';
+const ICON_CHAT = 'M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z';
 
 /**
  * The round launcher button, in plain DOM: it renders before (and without) the app chunk.

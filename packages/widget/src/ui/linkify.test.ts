@@ -16,7 +16,13 @@ describe('linkify', () => {
   });
 
   it('never links other schemes', () => {
-    for (const text of ['javascript:alert(1)', 'data:text/html,<script>', 'vbscript:x', 'file:///etc/passwd', 'ftp://x.test']) {
+    for (const text of [
+      'javascript:alert(1)',
+      'data:text/html,<script>',
+      'vbscript:x',
+      'file:///etc/passwd',
+      'ftp://x.test',
+    ]) {
       expect(linkify(text).every((p) => p.kind === 'text')).toBe(true);
     }
   });
