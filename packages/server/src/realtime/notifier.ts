@@ -1,7 +1,6 @@
 import type {
   AgentClientEvents,
   AgentServerEvents,
-  Conversation,
   Message,
   VisitorClientEvents,
   VisitorServerEvents,
