@@ -5,12 +5,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machine, printTable, ratioChart, rowsFrom, writeResults } from './lib/report.mjs';
 import { active, burst, idle } from './lib/scenarios.mjs';
+import { widgetOnHostPage } from './lib/widget-scenario.mjs';
 
 const args = new Set(process.argv.slice(2));
 const opt = (name) => [...args].find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = args.has('--quick');
 const full = args.has('--full');
-const only = opt('only')?.split(',') ?? ['idle', 'active', 'burst'];
+const only = opt('only')?.split(',') ?? ['idle', 'active', 'burst', 'widget'];
 const env = {};
 if (opt('store') === 'postgres') {
   if (!process.env.DATABASE_URL) throw new Error('--store=postgres needs DATABASE_URL (and optionally REDIS_URL)');
@@ -34,6 +35,11 @@ const plans = {
 const scenarios = { idle, active, burst };
 const results = {};
 for (const name of only) {
+  if (name === 'widget') {
+    process.stderr.write('… widget on a host page (Chromium, 4× CPU throttling)\n');
+    results.widget = await widgetOnHostPage({ runs: quick ? 3 : 7 });
+    continue;
+  }
   results[name] = {};
   // Baseline first, then Parley, each on a fresh process.
   for (const target of ['baseline', 'parley']) {

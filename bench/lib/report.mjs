@@ -56,6 +56,28 @@ export function rowsFrom(results) {
     ]);
     rows.push([`burst ack p99`, burst.parley.ack.p99, burst.baseline.ack.p99, ' ms', 'lower', null]);
   }
+  if (results.widget) {
+    const w = results.widget;
+    rows.push([
+      'widget main-thread blocking (TBT, 4× throttled)',
+      w.withWidget.blockingMs,
+      w.withoutWidget.blockingMs,
+      ' ms',
+      'lower',
+      null,
+    ]);
+    rows.push([
+      'host page load event',
+      Math.round(w.withWidget.loadMs),
+      Math.round(w.withoutWidget.loadMs),
+      ' ms',
+      'lower',
+      null,
+    ]);
+    rows.push(['widget: time to launcher', Math.round(w.withWidget.launcherMs), null, ' ms', 'lower', null]);
+    rows.push(['widget loader gzip (budget 3072)', w.bytes.loader, null, ' B', 'lower', null]);
+    rows.push(['widget after opening gzip (budget 30720)', w.bytes.afterOpen, null, ' B', 'lower', null]);
+  }
   return rows;
 }
 

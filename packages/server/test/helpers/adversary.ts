@@ -1,7 +1,7 @@
 import type { Message, VisitorSession } from '@parley/protocol';
 import { expect } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import { api, connectAgent, connectVisitor, emit, eventually, ok } from './clients.js';
+import { api, connectAgent, connectVisitor, createAgent, emit, eventually, ok } from './clients.js';
 import type { RunningServer } from './server.js';
 
 /** Helpers for the reliability and security suites: raw clients, outcomes, and log checks. */
@@ -93,7 +93,9 @@ export function errorLogs(server: RunningServer) {
  * A full round trip on a live server: a new visitor writes, an online agent gets the conversation,
  * replies, and the visitor receives the reply. Proves the server still chats normally.
  */
-export async function roundTrip(base: string, siteKey: string, agentToken: string, tag = 'rt') {
+export async function roundTrip(base: string, siteKey: string, adminToken: string, tag = 'rt') {
+  // A fresh supervisor with room to spare: whatever earlier tests left queued cannot fill them up.
+  const { token: agentToken } = await createAgent(base, adminToken, { role: 'supervisor', maxChats: 50 });
   const agent = await connectAgent(base, agentToken);
   await ok(emit(agent.socket, 'agent:status', { status: 'online' }));
   const visitor = await connectVisitor(base, siteKey);
