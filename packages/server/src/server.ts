@@ -67,6 +67,7 @@ export async function startParley(config: Config, log: Logger) {
   );
   // On logout, the sockets opened with that token go too (on every process, through the adapter).
   auth.onTokenRevoked((tokenHash) => agentNs.in(rooms.agentToken(tokenHash)).disconnectSockets(true));
+  auth.onAgentRevoked((agentId) => agentNs.in(rooms.agent(agentId)).disconnectSockets(true));
   const ctx = { log, metrics, inFlight };
   // Per-IP connection cap, checked before any namespace work (its middleware is registered first).
   installConnectionGuard(io, [agentNs, visitorNs], config);

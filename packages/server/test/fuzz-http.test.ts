@@ -7,8 +7,8 @@ import {
   EVIL_STRINGS,
   evilString,
   fuzzSettings,
-  payloadFor,
   POLLUTION_OBJECTS,
+  payloadFor,
   REJECTION_CODES,
 } from './helpers/evil.js';
 import { encodeSegment, fillPath, ROUTES } from './helpers/routes.js';

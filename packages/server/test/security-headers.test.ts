@@ -48,7 +48,15 @@ function expectStrictCsp(header: string | null, what: string) {
 
 describe('security headers', () => {
   it('the console, the demo page, the API and errors carry a strict CSP and anti-framing headers', async () => {
-    for (const path of ['/console/', '/console/some/deep/link', '/', '/api/me', '/api/sites', '/healthz', '/no-such-page']) {
+    for (const path of [
+      '/console/',
+      '/console/some/deep/link',
+      '/',
+      '/api/me',
+      '/api/sites',
+      '/healthz',
+      '/no-such-page',
+    ]) {
       const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${admin}` } });
       expect(res.status, path).toBeLessThan(500);
       const what = `${path} (${res.status})`;
@@ -83,7 +91,9 @@ describe('security headers', () => {
   it('serves hostile message text only as JSON data, never as HTML', async () => {
     const v = await connectedVisitor(server.url, siteKey);
     const payload = '<script>alert(document.cookie)</script><img src=x onerror=alert(1)>';
-    const { message } = await ok(emit<{ message: Message }>(v.socket, 'message:send', { clientId: 'x1', text: payload }));
+    const { message } = await ok(
+      emit<{ message: Message }>(v.socket, 'message:send', { clientId: 'x1', text: payload }),
+    );
     expect(message.text).toBe(payload);
     const res = await fetch(`${server.url}/api/conversations/${message.conversationId}/messages`, {
       headers: { authorization: `Bearer ${admin}` },
@@ -94,7 +104,9 @@ describe('security headers', () => {
     const demo = await (await fetch(`${server.url}/?q=<script>alert(1)</script>`)).text();
     expect(demo).not.toContain('alert(1)');
     // Error messages do not echo raw input back.
-    const bad = await api(server.url, `/api/conversations/${encodeURIComponent('<script>x</script>')}`, { token: admin });
+    const bad = await api(server.url, `/api/conversations/${encodeURIComponent('<script>x</script>')}`, {
+      token: admin,
+    });
     expect(JSON.stringify(bad.body)).not.toContain('<script>');
     v.socket.close();
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.js';
 import { createHttpApp, type HttpDeps } from '../src/http/http-app.js';
 import { expectNoCrashLogs } from './helpers/adversary.js';
-import { api, createAgent, login } from './helpers/clients.js';
+import { api, connectAgent, createAgent, eventually, login } from './helpers/clients.js';
 import { type Access, fillPath, ROUTES } from './helpers/routes.js';
 import { type RunningServer, removeDir, startServer } from './helpers/server.js';
 
@@ -87,9 +87,10 @@ describe('every route × every role', () => {
     });
   }
 
-  it('a deactivated agent’s token stops working everywhere at once', async () => {
+  it('a deactivated agent’s tokens and live sockets stop working at once', async () => {
     const victim = await createAgent(server.url, tokens.admin!);
     expect((await api(server.url, '/api/me', { token: victim.token })).status).toBe(200);
+    const live = await connectAgent(server.url, victim.token);
     const patch = await api(server.url, `/api/agents/${victim.agent.id}`, {
       method: 'PATCH',
       token: tokens.admin!,
@@ -102,6 +103,8 @@ describe('every route × every role', () => {
       body: { email: victim.email, password: victim.password },
     });
     expect(relogin.status).toBe(401);
+    // Their live console socket is cut too.
+    await eventually(() => expect(live.socket.connected).toBe(false));
   });
 
   it('an agent cannot raise their own role or touch another agent', async () => {

@@ -9,6 +9,7 @@ import { DUMMY_PASSWORD_HASH, hashPassword, newToken, sha256, verifyPassword } f
 /** Agent login with throttling, bearer tokens (stored hashed, expiring), logout. */
 export class AuthService {
   private readonly revokedListeners: ((tokenHash: string) => void)[] = [];
+  private readonly agentRevokedListeners: ((agentId: string) => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -47,6 +48,16 @@ export class AuthService {
     const tokenHash = sha256(token);
     await this.store.tokens.revoke(tokenHash);
     for (const listener of this.revokedListeners) listener(tokenHash);
+  }
+
+  /** Revokes every token of an agent (deactivation) and tells listeners, e.g. to disconnect their sockets. */
+  async revokeAgent(agentId: string): Promise<void> {
+    await this.store.tokens.revokeAllFor(agentId);
+    for (const listener of this.agentRevokedListeners) listener(agentId);
+  }
+
+  onAgentRevoked(listener: (agentId: string) => void): void {
+    this.agentRevokedListeners.push(listener);
   }
 
   /** Called after a token is revoked (logout), e.g. to disconnect the sockets that logged in with it. */

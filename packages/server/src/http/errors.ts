@@ -1,7 +1,7 @@
 import type { ErrorCode } from '@parley/protocol';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
-import { containsNul, DomainError, isDataException, refuse } from '../domain/errors.js';
+import { containsNul, DomainError, isDataException, isUnavailable, refuse } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
@@ -47,6 +47,11 @@ export function errorHandler(log: Logger, metrics: Metrics): ErrorRequestHandler
       code = error.code;
       message = error.message;
       status = STATUS[code] ?? 400;
+    } else if (isUnavailable(error)) {
+      code = 'unavailable';
+      message = 'the service is briefly unavailable; please retry';
+      status = 503;
+      log.warn({ err: error }, 'store unavailable');
     } else if (isDataException(error)) {
       code = 'invalid_payload';
       message = 'the request holds a value that cannot be stored';

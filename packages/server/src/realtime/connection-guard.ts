@@ -90,7 +90,10 @@ export function installEventGuard(
 
 type HandshakeNamespace = {
   use(
-    fn: (socket: { handshake: { headers: Record<string, string | string[] | undefined> } }, next: (err?: Error) => void) => void,
+    fn: (
+      socket: { handshake: { headers: Record<string, string | string[] | undefined> } },
+      next: (err?: Error) => void,
+    ) => void,
   ): unknown;
 };
 

@@ -1,6 +1,6 @@
 import type { Ack, ErrorBody } from '@parley/protocol';
 import type { z } from 'zod';
-import { containsNul, DomainError, isDataException } from '../domain/errors.js';
+import { containsNul, DomainError, isDataException, isUnavailable } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
@@ -35,6 +35,10 @@ type SocketLike = { on(event: string, listener: Listener): unknown };
 
 export function errorBody(error: unknown, log: Logger, event: string): ErrorBody {
   if (error instanceof DomainError) return { code: error.code, message: error.message };
+  if (isUnavailable(error)) {
+    log.warn({ err: error, event }, 'store unavailable');
+    return { code: 'unavailable', message: 'the chat is briefly unavailable; please retry' };
+  }
   if (isDataException(error)) {
     log.warn({ err: error, event }, 'input refused by the database');
     return { code: 'invalid_payload', message: 'the payload holds a value that cannot be stored' };

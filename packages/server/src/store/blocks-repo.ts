@@ -69,7 +69,9 @@ export function blocksRepo(db: SqlDatabase) {
       await db.query('update visitors set last_ip = $2 where id = $1 and last_ip is distinct from $2', [visitorId, ip]);
     },
     async addressOf(visitorId: string): Promise<string | null> {
-      const rows = await db.query<{ last_ip: string | null }>('select last_ip from visitors where id = $1', [visitorId]);
+      const rows = await db.query<{ last_ip: string | null }>('select last_ip from visitors where id = $1', [
+        visitorId,
+      ]);
       return rows[0]?.last_ip == null ? null : String(rows[0].last_ip);
     },
   };

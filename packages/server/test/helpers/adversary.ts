@@ -1,6 +1,6 @@
 import type { Message, VisitorSession } from '@parley/protocol';
-import { expect } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
+import { expect } from 'vitest';
 import { api, connectAgent, connectVisitor, createAgent, emit, eventually, ok } from './clients.js';
 import type { RunningServer } from './server.js';
 

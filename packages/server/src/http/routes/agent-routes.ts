@@ -39,7 +39,7 @@ export function agentRoutes(store: Store, auth: AuthService, coord: Coordinator,
     });
     if (!agent) throw refuse('not_found', 'no such agent');
     if (patch.active === false) {
-      await store.tokens.revokeAllFor(id);
+      await auth.revokeAgent(id);
       await chat.requeueAgent(id, `${agent.name} was deactivated`);
     }
     void chat.router.request();
