@@ -361,6 +361,10 @@ function connectSocket(token: string) {
     }));
   });
   on('server:shutdown', () => toast('The server is restarting — reconnecting…'));
+  on('server:resync', () => {
+    void refreshInbox();
+    if (state.activeId) void loadConversation(state.activeId);
+  });
 }
 
 // Typing previews expire if the visitor goes quiet without a "stopped" event.

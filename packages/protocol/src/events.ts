@@ -44,6 +44,8 @@ export type VisitorServerEvents = {
   typing: (payload: { typing: boolean; agentName?: string | null }) => void;
   'conversation:updated': (conversation: Conversation) => void;
   'server:shutdown': (payload: { reconnect: boolean }) => void;
+  /** Events from other processes may have been missed (fan-out outage): call messages:sync. */
+  'server:resync': (payload: Record<string, never>) => void;
 };
 
 export type AgentClientEvents = {
@@ -67,4 +69,6 @@ export type AgentServerEvents = {
   typing: (payload: { conversationId: string; typing: boolean; preview?: string }) => void;
   presence: (payload: { agentId: string; status: AgentStatus | 'offline' }) => void;
   'server:shutdown': (payload: { reconnect: boolean }) => void;
+  /** Events from other processes may have been missed (fan-out outage): reload what is on screen. */
+  'server:resync': (payload: Record<string, never>) => void;
 };

@@ -27,7 +27,10 @@ import { openStore } from './store/store.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-async function openCoordinator(config: Config, log: Logger): Promise<{ coord: Coordinator; adapter?: unknown }> {
+async function openCoordinator(
+  config: Config,
+  log: Logger,
+): Promise<{ coord: Coordinator; adapter?: unknown; onFanoutRecovered?: (fn: () => void) => void }> {
   if (!config.redisUrl) return { coord: createMemoryCoordinator() };
   const { createRedisCoordination } = await import('./coord/redis-coordinator.js');
   return createRedisCoordination(config, log);
@@ -37,7 +40,7 @@ async function openCoordinator(config: Config, log: Logger): Promise<{ coord: Co
 export async function startParley(config: Config, log: Logger) {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   log.info({ store: store.db.kind, coordination: config.redisUrl ? 'redis' : 'memory' }, 'store ready');
-  const { coord, adapter } = await openCoordinator(config, log);
+  const { coord, adapter, onFanoutRecovered } = await openCoordinator(config, log);
   const metrics = createMetrics(async () => (await store.conversations.queueStats()).length);
   const auth = new AuthService(store, coord, config);
   const tokens = visitorTokens(await store.settings.getOrInit('visitor_token_secret', newToken()));
@@ -58,6 +61,12 @@ export async function startParley(config: Config, log: Logger) {
   const agentNs = io.of('/agent') as unknown as AgentNamespace;
   const visitorNs = io.of('/visitor') as unknown as VisitorNamespace;
   const notifier = socketNotifier(agentNs, visitorNs);
+  // After a fan-out outage, this process's clients may have missed events from other processes.
+  onFanoutRecovered?.(() => {
+    log.info('fan-out recovered: asking local clients to resync');
+    visitorNs.local.emit('server:resync', {});
+    agentNs.local.emit('server:resync', {});
+  });
   const chat = new ChatService(store, coord, notifier, metrics, log);
   const moderation = new ModerationService(
     store,

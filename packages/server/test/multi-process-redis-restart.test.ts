@@ -58,6 +58,7 @@ describe.skipIf(!env.run)('multi-process: Redis restart during traffic', { timeo
     const agentSock = await agentSocket(b, agentToken);
     sockets.push(agentSock);
     const atAgent = collect<Message>(agentSock, 'message:new');
+    const resyncs = collect<object>(agentSock, 'server:resync');
     await okAck(agentSock, 'agent:status', { status: 'online' });
     const visitor = await visitorSocket(a, siteKey);
     sockets.push(visitor);
@@ -115,6 +116,8 @@ describe.skipIf(!env.run)('multi-process: Redis restart during traffic', { timeo
     ).catch(() => {});
     const missedLive = acked.filter((m) => !atAgent.some((x) => x.id === m.id));
     expect(missedLive.length).toBeLessThanOrEqual(1);
+    // …and the server tells its clients to resync once the fan-out is back, so nothing stays missing.
+    await waitFor('server:resync after the fan-out recovered', () => resyncs.length > 0, 10_000);
     const joined = await okAck<{ messages: Message[] }>(agentSock, 'conversation:join', { conversationId });
     for (const m of acked) expect(joined.messages.map((x) => x.id)).toContain(m.id);
     expect(refused).toBeGreaterThan(0); // the outage was real: sends were refused, then retried

@@ -15,6 +15,8 @@ export type FanoutAdapter = {
   kind: FanoutKind;
   /** An adapter factory for `new Server(http, { adapter })`. */
   adapter: (nsp: unknown) => unknown;
+  /** Called each time a fan-out connection is ready again after losing Redis. */
+  onRecovered(fn: () => void): void;
   close(): Promise<void>;
 };
 
@@ -30,10 +32,18 @@ export async function createFanoutAdapter(
   kind: FanoutKind = DEFAULT_FANOUT,
 ): Promise<FanoutAdapter> {
   const clients: RedisClient[] = [];
+  const recovered: (() => void)[] = [];
+  const onRecovered = (fn: () => void) => {
+    recovered.push(fn);
+  };
   const open = async (name: string) => {
     const client = adapterClient(url, log, name);
     clients.push(client);
     await connectWithin(client, 10_000, name);
+    // Every later 'ready' is a reconnect: events published meanwhile by other processes may be lost.
+    client.on('ready', () => {
+      for (const fn of recovered) fn();
+    });
     return client;
   };
   const close = async () => {
@@ -48,10 +58,10 @@ export async function createFanoutAdapter(
       maxLen: 10_000,
       blockTimeInMs: 2000,
     });
-    return { kind, adapter: adapter as FanoutAdapter['adapter'], close };
+    return { kind, adapter: adapter as FanoutAdapter['adapter'], onRecovered, close };
   }
   const pub = await open('fanout-pub');
   const sub = await open('fanout-sub');
   const adapter = createShardedAdapter(pub, sub, { channelPrefix: `${prefix}socket.io`, subscriptionMode: 'dynamic' });
-  return { kind, adapter, close };
+  return { kind, adapter, onRecovered, close };
 }

@@ -159,7 +159,7 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
 export async function createRedisCoordination(
   config: Config,
   log: Logger,
-): Promise<{ coord: Coordinator; adapter: FanoutAdapter['adapter'] }> {
+): Promise<{ coord: Coordinator; adapter: FanoutAdapter['adapter']; onFanoutRecovered: FanoutAdapter['onRecovered'] }> {
   const url = config.redisUrl;
   if (!url) throw new Error('REDIS_URL is required for Redis coordination');
   const client = commandClient(url, log, 'coordination');
@@ -169,6 +169,7 @@ export async function createRedisCoordination(
   log.info({ prefix: config.redisPrefix, fanout: fanout.kind }, 'redis coordination ready');
   return {
     adapter: fanout.adapter,
+    onFanoutRecovered: fanout.onRecovered,
     coord: {
       ...coord,
       async close() {

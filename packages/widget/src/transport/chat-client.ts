@@ -100,6 +100,7 @@ export class ChatClient {
     );
     socket.on('conversation:updated', (c) => this.onConversation(c));
     socket.on('server:shutdown', () => this.set({ status: 'offline' }));
+    socket.on('server:resync', () => void this.sync());
     socket.on('disconnect', (reason) => {
       this.epoch++;
       this.set({ status: 'offline', agentTyping: null });
