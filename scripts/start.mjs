@@ -16,3 +16,11 @@ for (const [pkg, artifact] of builds) {
   }
 }
 await import('../packages/server/dist/main.js');
+
+// `pnpm start` runs this script under `sh -c`; a SIGTERM sent to pnpm stops pnpm and the shell but is not
+// passed on, which would leave the server running as an orphan. When our parent goes away, stop
+// gracefully as if we had received the SIGTERM ourselves.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+}, 250).unref();
