@@ -1,6 +1,8 @@
 // `pnpm bench`: Parley next to a bare Socket.IO relay, same load, same machine, same run.
 // Options: --quick (small, for a smoke run), --full (5k idle visitors, longer), --only=idle,active,burst,
-// --store=postgres (DATABASE_URL/REDIS_URL from the environment), --write-docs (docs/performance.md).
+// --store=postgres (DATABASE_URL/REDIS_URL from the environment), --write-docs (docs/performance.md),
+// --profile (Parley runs with --cpu-prof; .cpuprofile files land in bench/results/profiles),
+// --server=path/to/main.js (another build of Parley, for before/after runs of one change).
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machine, printTable, ratioChart, rowsFrom, writeResults } from './lib/report.mjs';
@@ -19,13 +21,16 @@ if (opt('store') === 'postgres') {
   if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
 }
 const root = fileURLToPath(new URL('..', import.meta.url));
+if (opt('server')) env.BENCH_SERVER = opt('server');
+if (args.has('--profile')) env.BENCH_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${root}/bench/results/profiles`;
 if (!existsSync(`${root}/packages/server/dist/main.js`)) throw new Error('build first: pnpm build');
 
 const plans = {
   idle: { visitors: quick ? 200 : full ? 5000 : 1000, env },
   active: {
     visitors: quick ? 100 : 500,
-    agents: quick ? 4 : 10,
+    // An agent takes at most 50 chats (the schema's limit): 12 agents cover 500 conversations.
+    agents: quick ? 4 : 12,
     intervalMs: 5000,
     durationMs: quick ? 8000 : full ? 40_000 : 20_000,
     env,

@@ -3,7 +3,13 @@
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 
-const httpServer = createServer();
+// BENCH_MEMORY_HOOK=1 (set by the bench): GET /__memory answers process.memoryUsage(), the counterpart of
+// the heap and external-memory gauges Parley exposes on GET /metrics.
+const httpServer = createServer((req, res) => {
+  if (process.env.BENCH_MEMORY_HOOK !== '1' || req.url !== '/__memory') return;
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(process.memoryUsage()));
+});
 const io = new Server(httpServer, { perMessageDeflate: false, cors: { origin: true } });
 const agents = [];
 let next = 0;

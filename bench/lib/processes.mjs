@@ -7,10 +7,14 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
 
-/** Spawns a server process that logs a JSON "listening" line with its port. */
+/**
+ * Spawns a server process that logs a JSON "listening" line with its port. `env.BENCH_NODE_ARGS` (not
+ * passed on) holds extra node flags, e.g. --cpu-prof, which NODE_OPTIONS does not allow.
+ */
 export function spawnServer(script, env = {}) {
-  const proc = spawn(process.execPath, [script], {
-    env: { ...process.env, ...env },
+  const { BENCH_NODE_ARGS: nodeArgs, ...rest } = env;
+  const proc = spawn(process.execPath, [...(nodeArgs ? nodeArgs.split(' ') : []), script], {
+    env: { ...process.env, ...rest },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -44,20 +48,22 @@ function stop(proc) {
   });
 }
 
-export async function startBaseline() {
-  return spawnServer(path.join(root, 'bench/lib/baseline-relay.mjs'));
+export async function startBaseline(env = {}) {
+  return spawnServer(path.join(root, 'bench/lib/baseline-relay.mjs'), { BENCH_MEMORY_HOOK: '1', ...env });
 }
 
+/** `env.BENCH_SERVER` (not passed on) runs another build of Parley, e.g. the one before a change (A/B). */
 export async function startParley(extraEnv = {}) {
+  const { BENCH_SERVER: script, ...env } = extraEnv;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-'));
-  const server = await spawnServer(path.join(root, 'packages/server/dist/main.js'), {
+  const server = await spawnServer(path.resolve(root, script ?? 'packages/server/dist/main.js'), {
     PORT: '0',
     DATA_DIR: dataDir,
     PARLEY_ADMIN_EMAIL: ADMIN.email,
     PARLEY_ADMIN_PASSWORD: ADMIN.password,
     PARLEY_VISITOR_MSG_LIMIT: '1000000',
     PARLEY_MAX_CONNECTIONS_PER_IP: '1000000',
-    ...extraEnv,
+    ...env,
   });
   const stopServer = server.stop;
   return {
@@ -68,6 +74,21 @@ export async function startParley(extraEnv = {}) {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * JavaScript memory of a server: V8 heap in use plus external memory (Buffers, ArrayBuffers) — what
+ * connections cost, without the allocator's and (for Parley) PGlite's WASM heap's moves in RSS.
+ * Parley: its prom-client gauges on GET /metrics; the baseline relay: GET /__memory (BENCH_MEMORY_HOOK).
+ */
+export async function jsMemory(target, url) {
+  if (target === 'parley') {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const gauge = (name) => Number(new RegExp(`^parley_process_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    return gauge('nodejs_heap_size_used_bytes') + gauge('nodejs_external_memory_bytes');
+  }
+  const usage = await (await fetch(`${url}/__memory`)).json();
+  return usage.heapUsed + usage.external;
 }
 
 /** Resident memory and CPU seconds of a process, from /proc. */
@@ -97,7 +118,13 @@ export async function prepareParley(url, count, maxChats) {
     const email = `bench-agent-${i}@example.com`;
     await api(url, '/api/agents', {
       token: admin,
-      body: { email, name: `Agent ${i}`, password: 'bench-password-1', role: 'agent', maxChats },
+      body: {
+        email,
+        name: `Agent ${i}`,
+        password: 'bench-password-1',
+        role: 'agent',
+        maxChats: Math.min(50, maxChats),
+      },
     });
     tokens.push((await api(url, '/api/auth/login', { body: { email, password: 'bench-password-1' } })).token);
   }

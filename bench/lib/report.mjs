@@ -120,7 +120,7 @@ export function ratioChart(rows) {
       return `<text x="${left - 8}" y="${y + 15}" text-anchor="end" font-size="12">${label.replace(/[<&]/g, '')}</text><rect x="${left}" y="${y}" width="${(r * scale).toFixed(1)}" height="${barH}" fill="#4f46e5" rx="3"/><text x="${left + r * scale + 6}" y="${y + 15}" font-size="12">${r.toFixed(2)}×</text>`;
     })
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" font-family="system-ui, sans-serif"><rect width="100%" height="100%" fill="#fff"/>${bars}<line x1="${left + scale}" x2="${left + scale}" y1="10" y2="${h - 10}" stroke="#999" stroke-dasharray="4"/><text x="${left + scale + 4}" y="${h - 4}" font-size="11" fill="#666">1× = bare Socket.IO relay</text></svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" font-family="system-ui, sans-serif" role="img"><title>Parley divided by the bare Socket.IO relay, per metric</title><rect width="100%" height="100%" fill="#fff"/>${bars}<line x1="${left + scale}" x2="${left + scale}" y1="10" y2="${h - 10}" stroke="#999" stroke-dasharray="4"/><text x="${left + scale + 4}" y="${h - 4}" font-size="11" fill="#666">1× = bare Socket.IO relay</text></svg>`;
 }
 
 export function writeResults(results, rows, outDir) {

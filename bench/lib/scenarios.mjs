@@ -1,12 +1,15 @@
-import { prepareParley, processUsage, startBaseline, startParley } from './processes.mjs';
+import { jsMemory, prepareParley, processUsage, startBaseline, startParley } from './processes.mjs';
 import { summarize } from './stats.mjs';
 import { loadWorker } from './workers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function start(target, env) {
-  return target === 'parley' ? startParley(env) : startBaseline();
+async function start(target, env, nodeArgs) {
+  const extra = nodeArgs ? { BENCH_NODE_ARGS: [env.BENCH_NODE_ARGS, nodeArgs].filter(Boolean).join(' ') } : {};
+  return target === 'parley' ? startParley({ ...env, ...extra }) : startBaseline(extra);
 }
+
+const GC_HOOK = `--expose-gc --import=${new URL('./gc-hook.mjs', import.meta.url).href}`;
 
 async function until(check, timeoutMs) {
   const end = Date.now() + timeoutMs;
@@ -17,23 +20,68 @@ async function until(check, timeoutMs) {
   return false;
 }
 
-/** Memory per idle visitor connection: RSS growth of the server process divided by connections. */
+/** After a full GC: median of a few samples of RSS and JS memory (both move while the allocator settles). */
+async function settledMemory(target, server, samples = 5) {
+  server.proc.kill('SIGUSR2'); // full GC (gc-hook.mjs)
+  await sleep(500);
+  const rss = [];
+  const js = [];
+  for (let i = 0; i < samples; i++) {
+    rss.push(processUsage(server.proc.pid).rssBytes);
+    js.push(await jsMemory(target, server.url));
+    await sleep(200);
+  }
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(samples / 2)];
+  return { rss: median(rss), js: median(js) };
+}
+
+/** Least-squares slope of y over x. */
+function slope(points) {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const num = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const den = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return den ? num / den : 0;
+}
+
+/**
+ * Memory per idle visitor connection: the slope of the server's memory over the number of connected visitors.
+ * A single before/after difference is fragile: it once came out negative for Parley (GC of startup garbage
+ * freed more than the visitors took). So: warm up first (connect and drop a batch, so that lazily built code
+ * paths, caches and JIT output do not count as per-connection cost), then connect the visitors in steps,
+ * take settled samples (medians) after each step, and fit a line through the points.
+ * Two measures: JS memory (V8 heap used + external; the headline number) and RSS (reported alongside; for
+ * Parley it also holds PGlite's WASM heap, which moves by hundreds of MB on its own when the startup
+ * data-dir work is released, so an RSS slope over a few MB of connections is noise there).
+ */
 export async function idle(target, { visitors, env }) {
-  const server = await start(target, env);
+  const server = await start(target, env, GC_HOOK);
   let siteKey = null;
   if (target === 'parley') ({ siteKey } = await prepareParley(server.url, 0, 1));
-  await sleep(1500);
-  const before = processUsage(server.proc.pid);
+  const warm = loadWorker();
+  await warm.call('visitors', { url: server.url, count: Math.min(200, visitors), siteKey, mode: target });
+  await sleep(500);
+  await warm.close();
+  await sleep(2000);
+  const steps = 5;
+  const points = [{ connected: 0, ...(await settledMemory(target, server)) }];
   const worker = loadWorker();
-  await worker.call('visitors', { url: server.url, count: visitors, siteKey, mode: target });
-  await sleep(3000);
-  const after = processUsage(server.proc.pid);
+  for (let step = 1; step <= steps; step++) {
+    const connected = Math.round((visitors * step) / steps);
+    const count = connected - points[points.length - 1].connected;
+    await worker.call('visitors', { url: server.url, count, siteKey, mode: target });
+    await sleep(1000);
+    points.push({ connected, ...(await settledMemory(target, server)) });
+  }
   await worker.close();
   await server.stop();
   return {
     visitors,
-    bytesPerConnection: Math.round((after.rssBytes - before.rssBytes) / visitors),
-    rssBytes: after.rssBytes,
+    bytesPerConnection: Math.round(slope(points.map((p) => [p.connected, p.js]))),
+    rssBytesPerConnection: Math.round(slope(points.map((p) => [p.connected, p.rss]))),
+    rssBytes: points[points.length - 1].rss,
+    points,
   };
 }
 

@@ -97,6 +97,143 @@ for (const backend of backends) {
       expect(await store.messages.list(conv.id, { includeInternal: true })).toHaveLength(1);
     });
 
+    it('group-commits concurrent appends across conversations with gap-free seqs per conversation', async () => {
+      const convs = await Promise.all(Array.from({ length: 5 }, () => newConversation()));
+      const before = { ...store.messages.batchStats };
+      // 5 conversations × 30 messages, interleaved, all at once: far more than one statement's worth.
+      const results = await Promise.all(
+        Array.from({ length: 150 }, (_, i) =>
+          store.messages.append(visitorMessage(convs[i % 5]!.id, `g${i}`, `m${Math.floor(i / 5)}`)),
+        ),
+      );
+      expect(results.every((r) => r?.created === true && r.audience !== null)).toBe(true);
+      // Group commit really happened: far fewer statements than messages.
+      expect(store.messages.batchStats.items - before.items).toBe(150);
+      expect(store.messages.batchStats.statements - before.statements).toBeLessThan(10);
+      expect(store.messages.batchStats.largest).toBeGreaterThan(1);
+      expect(store.messages.batchStats.fallbacks - before.fallbacks).toBe(0);
+      for (const [k, conv] of convs.entries()) {
+        const mine = results.filter((r) => r!.message.conversationId === conv.id).map((r) => r!.message);
+        // Each caller got its own message back...
+        expect(mine.map((m) => m.clientId)).toEqual(Array.from({ length: 30 }, (_, j) => `g${j * 5 + k}`));
+        // ...numbered 1..30 in the order the appends were made.
+        expect(mine.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, j) => j + 1));
+        expect(mine.map((m) => m.text)).toEqual(Array.from({ length: 30 }, (_, j) => `m${j}`));
+        expect((await store.conversations.byId(conv.id))!.lastSeq).toBe(30);
+        // What each caller got back is exactly what is stored.
+        expect(await store.messages.list(conv.id, { includeInternal: true })).toEqual(mine);
+      }
+    });
+
+    it('stores a clientId repeated within one batch once, and finds it again later', async () => {
+      const a = await newConversation();
+      const b = await newConversation();
+      const fallbacks = store.messages.batchStats.fallbacks;
+      const results = await Promise.all([
+        store.messages.append(visitorMessage(a.id, 'x1')),
+        store.messages.append(visitorMessage(b.id, 'x1')),
+        store.messages.append(visitorMessage(a.id, 'x1')),
+        store.messages.append(visitorMessage(a.id, 'x2')),
+        store.messages.append(visitorMessage(a.id, 'x1')),
+        store.messages.append({ ...visitorMessage(a.id, 'v1'), visitorId: a.visitorId }),
+        // Same visitor, another conversation id: still a repeat of the visitor's clientId.
+        store.messages.append({ ...visitorMessage(b.id, 'v1'), visitorId: a.visitorId }),
+      ]);
+      const [a1, b1, a1again, a2, a1third, v1, v1again] = results.map((r) => r!);
+      expect(a1!.created).toBe(true);
+      expect(b1!.created).toBe(true);
+      expect(b1!.message.conversationId).toBe(b.id);
+      expect(a1again!.created).toBe(false);
+      expect(a1again!.audience).toBeNull();
+      expect(a1again!.message.id).toBe(a1!.message.id);
+      expect(a1third!.message.id).toBe(a1!.message.id);
+      expect(a2!.created).toBe(true);
+      expect(v1!.created).toBe(true);
+      expect(v1again!.created).toBe(false);
+      expect(v1again!.message.id).toBe(v1!.message.id);
+      expect((await store.messages.list(a.id, { includeInternal: true })).map((m) => [m.seq, m.clientId])).toEqual([
+        [1, 'x1'],
+        [2, 'x2'],
+        [3, 'v1'],
+      ]);
+      expect((await store.messages.list(b.id, { includeInternal: true })).map((m) => m.clientId)).toEqual(['x1']);
+      expect(store.messages.batchStats.fallbacks).toBe(fallbacks);
+      const later = await store.messages.append(visitorMessage(a.id, 'x2'));
+      expect(later!.created).toBe(false);
+      expect(later!.message.seq).toBe(2);
+    });
+
+    it('refuses requireOpen appends on a closed conversation, batched or not, but keeps system messages', async () => {
+      const closed = await newConversation();
+      const open = await newConversation();
+      await store.messages.append(visitorMessage(closed.id, 'before'));
+      await store.conversations.close(closed.id);
+      const fallbacks = store.messages.batchStats.fallbacks;
+      const results = await Promise.all([
+        store.messages.append({ ...visitorMessage(closed.id, 'r1'), requireOpen: true }),
+        store.messages.append({ ...visitorMessage(open.id, 'r2'), requireOpen: true }),
+        store.messages.append({ ...visitorMessage(closed.id, null, 'closed note'), author: 'system' }),
+        store.messages.append({ ...visitorMessage(closed.id, 'r3'), requireOpen: true }),
+        store.messages.append({ ...visitorMessage('no-such-conversation', 'r4'), requireOpen: true }),
+        store.messages.append({ ...visitorMessage(open.id, 'r5'), requireOpen: true }),
+      ]);
+      expect(store.messages.batchStats.fallbacks).toBe(fallbacks);
+      expect(results[0]).toBeNull();
+      expect(results[1]!.message.seq).toBe(1);
+      expect(results[2]!.message.seq).toBe(2);
+      expect(results[2]!.audience?.status).toBe('closed');
+      expect(results[3]).toBeNull();
+      expect(results[4]).toBeNull();
+      expect(results[5]!.message.seq).toBe(2);
+      expect((await store.messages.list(closed.id, { includeInternal: true })).map((m) => m.text)).toEqual([
+        'hi',
+        'closed note',
+      ]);
+      expect((await store.conversations.byId(closed.id))!.lastSeq).toBe(2);
+      const alone = await store.messages.append({ ...visitorMessage(closed.id, 'r6'), requireOpen: true });
+      expect(alone).toBeNull();
+    });
+
+    it('sets first_response_at from the first public agent reply in a batch', async () => {
+      const conv = await newConversation();
+      const other = await newConversation();
+      await Promise.all([
+        store.messages.append({ ...visitorMessage(conv.id, 'f1'), author: 'agent', internal: true }),
+        store.messages.append(visitorMessage(other.id, 'f2')),
+      ]);
+      expect((await store.conversations.byId(conv.id))!.firstResponseAt).toBeNull();
+      await Promise.all([
+        store.messages.append(visitorMessage(other.id, 'f3')),
+        store.messages.append({ ...visitorMessage(conv.id, 'f4'), author: 'agent' }),
+      ]);
+      expect((await store.conversations.byId(conv.id))!.firstResponseAt).not.toBeNull();
+      expect((await store.conversations.byId(other.id))!.firstResponseAt).toBeNull();
+    });
+
+    it('stays gap-free when two stores (two processes) batch into the same conversations', async () => {
+      const convs = await Promise.all(Array.from({ length: 3 }, () => newConversation()));
+      const second = storeOn(store.db);
+      // Each clientId is sent twice, once through each "process": stored once.
+      const results = await Promise.all(
+        Array.from({ length: 120 }, (_, i) =>
+          (i % 2 ? second : store).messages.append(visitorMessage(convs[(i >> 1) % 3]!.id, `p${i >> 1}`)),
+        ),
+      );
+      for (const conv of convs) {
+        const stored = await store.messages.list(conv.id, { includeInternal: true });
+        expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: stored.length }, (_, j) => j + 1));
+        expect(new Set(stored.map((m) => m.clientId)).size).toBe(stored.length);
+      }
+      const ids = new Map<string, string>();
+      for (const r of results) {
+        const key = `${r!.message.conversationId}/${r!.message.clientId}`;
+        expect(ids.get(key) ?? r!.message.id).toBe(r!.message.id);
+        ids.set(key, r!.message.id);
+      }
+      expect(results.filter((r) => r!.created)).toHaveLength(ids.size);
+      expect(ids.size).toBe(60);
+    });
+
     it('keeps one open conversation per visitor when two tabs open it at once', async () => {
       const visitor = await store.visitors.create(siteId);
       const opened = await Promise.all(

@@ -1,7 +1,8 @@
 import type { Author, Conversation, Message } from '@parley/protocol';
 import { newId } from '../domain/ids.js';
+import { AppendBatcher } from './append-batcher.js';
 import { toMessage } from './rows.js';
-import { isUniqueViolation, type SqlDatabase } from './sql.js';
+import { isUniqueViolation, type Row, type SqlDatabase } from './sql.js';
 
 export type NewMessage = {
   conversationId: string;
@@ -52,7 +53,110 @@ select ins.*, true as created, bump.status as c_status, bump.agent_id as c_agent
 union all
 select earlier.*, false, null::text, null::text, null::text from earlier`;
 
-export function messagesRepo(db: SqlDatabase) {
+/**
+ * The same append for a whole batch, still ONE statement (atomic: all or nothing):
+ * - `input`: the batch as rows (unnest of one array per column), `ord` = arrival order;
+ * - `looked`: per row, the message its clientId already produced, as in APPEND_SQL (`fresh` = none). The
+ *   batcher never puts two rows of one clientId scope in one batch, so rows need not see each other;
+ * - `want`: per conversation, how many fresh rows need a seq — all of them, or, when the conversation is
+ *   closed, only those without requireOpen;
+ * - `locked`: row-locks those conversations in id order first (an InitPlan of `bump`, so before it updates
+ *   anything): two batches from two processes never deadlock on each other;
+ * - `bump`: one counter increment by n per conversation (gap-free: the statement commits or rolls back whole);
+ * - `accepted`: the rows that get a seq, numbered last_seq - n + row_number() in arrival order; `ins` stores
+ *   them (a data-modifying CTE always runs to completion; a failed insert fails the whole statement) and
+ *   the result is read from `accepted`, created_at = now() being the statement's one timestamp.
+ * Written so that the planner's row estimates stay near the batch size (a boolean column rather than an
+ * anti-join or IS NULL filter): with estimates of 1 it picks nested loops that are quadratic in the batch.
+ */
+const APPEND_BATCH_SQL = `
+with input as (
+  select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::boolean[], $9::boolean[], $10::boolean[], $11::text[])
+    with ordinality as r(conversation_id, id, client_id, author, author_id, author_name, text,
+      internal, first_response, require_open, visitor_id, ord)
+), looked as (
+  select i.*, e.id is null as fresh, e.id as e_id, e.conversation_id as e_conversation_id, e.seq as e_seq,
+    e.client_id as e_client_id, e.author as e_author, e.author_id as e_author_id, e.author_name as e_author_name,
+    e.text as e_text, e.internal as e_internal, e.created_at as e_created_at
+  from input i
+  left join lateral (
+    select m.* from messages m
+    where i.client_id is not null and m.client_id = i.client_id
+      and m.conversation_id in (select c.id from conversations c
+        where c.id = i.conversation_id or (i.visitor_id is not null and c.visitor_id = i.visitor_id))
+    limit 1
+  ) e on true
+), want as (
+  select conversation_id,
+    (count(*) filter (where fresh))::int as n_all,
+    (count(*) filter (where fresh and not require_open))::int as n_free,
+    coalesce(bool_or(first_response) filter (where fresh), false) as fr_all,
+    coalesce(bool_or(first_response) filter (where fresh and not require_open), false) as fr_free
+  from looked group by conversation_id
+), locked as (
+  select c.id from conversations c
+  where c.id in (select conversation_id from want where n_all > 0) order by c.id for update
+), bump as (
+  update conversations c set
+    last_seq = c.last_seq + case when c.status = 'closed' then w.n_free else w.n_all end,
+    updated_at = now(),
+    first_response_at = case
+      when c.first_response_at is null and (case when c.status = 'closed' then w.fr_free else w.fr_all end) then now()
+      else c.first_response_at end
+  from want w
+  where c.id = w.conversation_id and c.id = any((select array_agg(l.id) from locked l)::text[])
+    and (c.status <> 'closed' or w.n_free > 0)
+  returning c.id, c.last_seq, c.status, c.agent_id, c.visitor_id, c.status = 'closed' as closed,
+    case when c.status = 'closed' then w.n_free else w.n_all end as n
+), accepted as (
+  select t.ord, t.id, t.conversation_id, t.client_id, t.author, t.author_id, t.author_name, t.text, t.internal,
+    b.last_seq - b.n + row_number() over (partition by t.conversation_id order by t.ord) as seq, now() as created_at,
+    b.status as c_status, b.agent_id as c_agent_id, b.visitor_id as c_visitor_id
+  from looked t join bump b on b.id = t.conversation_id
+  where t.fresh and (b.closed is false or t.require_open is false)
+), ins as (
+  insert into messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, internal, created_at)
+  select id, conversation_id, seq, client_id, author, author_id, author_name, text, internal, created_at from accepted
+)
+select ord, id, conversation_id, seq, client_id, author, author_id, author_name, text, internal, created_at,
+    true as created, c_status, c_agent_id, c_visitor_id
+  from accepted
+union all
+select ord, e_id, e_conversation_id, e_seq, e_client_id, e_author, e_author_id, e_author_name, e_text,
+    e_internal, e_created_at, false, null::text, null::text, null::text
+  from looked where not fresh`;
+
+export type MessagesRepoOptions = {
+  /** Largest group-commit batch (default 200); 1 turns batching off. */
+  maxBatch?: number;
+};
+
+function toResult(input: NewMessage, row: Row): AppendResult {
+  const created = row.created === true;
+  return {
+    message: toMessage(row),
+    created,
+    audience: created
+      ? {
+          id: input.conversationId,
+          status: row.c_status as Conversation['status'],
+          agentId: row.c_agent_id == null ? null : String(row.c_agent_id),
+          visitorId: String(row.c_visitor_id),
+        }
+      : null,
+  };
+}
+
+/** The idempotency scopes of a message: its conversation, and for visitor messages the visitor. */
+function clientIdScopes(input: NewMessage): string[] {
+  if (input.clientId === null) return [];
+  const keys = [`c\u0000${input.conversationId}\u0000${input.clientId}`];
+  if (input.visitorId) keys.push(`v\u0000${input.visitorId}\u0000${input.clientId}`);
+  return keys;
+}
+
+export function messagesRepo(db: SqlDatabase, options: MessagesRepoOptions = {}) {
   const appendOnce = async (input: NewMessage): Promise<AppendResult | null> => {
     const rows = await db.query(APPEND_SQL, [
       input.conversationId,
@@ -68,31 +172,56 @@ export function messagesRepo(db: SqlDatabase) {
       input.visitorId ?? null,
     ]);
     const row = rows[0];
-    if (!row) return null;
-    const created = row.created === true;
-    return {
-      message: toMessage(row),
-      created,
-      audience: created
-        ? {
-            id: input.conversationId,
-            status: row.c_status as Conversation['status'],
-            agentId: row.c_agent_id == null ? null : String(row.c_agent_id),
-            visitorId: String(row.c_visitor_id),
-          }
-        : null,
-    };
+    return row ? toResult(input, row) : null;
   };
+  const appendSingle = async (input: NewMessage): Promise<AppendResult | null> => {
+    try {
+      return await appendOnce(input);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return appendOnce(input);
+    }
+  };
+  const appendBatch = async (inputs: NewMessage[]): Promise<(AppendResult | null)[]> => {
+    const column = <V>(pick: (m: NewMessage) => V) => inputs.map(pick);
+    const rows = await db.query(APPEND_BATCH_SQL, [
+      column((m) => m.conversationId),
+      column(() => newId()),
+      column((m) => m.clientId),
+      column((m) => m.author),
+      column((m) => m.authorId),
+      column((m) => m.authorName),
+      column((m) => m.text),
+      column((m) => m.internal),
+      column((m) => m.author === 'agent' && !m.internal),
+      column((m) => m.requireOpen ?? false),
+      column((m) => m.visitorId ?? null),
+    ]);
+    const results: (AppendResult | null)[] = inputs.map(() => null);
+    for (const row of rows) {
+      const i = Number(row.ord) - 1;
+      results[i] = toResult(inputs[i]!, row);
+    }
+    return results;
+  };
+  const batcher = new AppendBatcher<NewMessage, AppendResult | null>({
+    writeBatch: appendBatch,
+    writeOne: appendSingle,
+    keys: clientIdScopes,
+    maxBatch: options.maxBatch ?? 200,
+  });
   return {
-    /** Null when the conversation does not exist (or is closed and `requireOpen`). */
-    async append(input: NewMessage): Promise<AppendResult | null> {
-      try {
-        return await appendOnce(input);
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        return appendOnce(input);
-      }
+    /**
+     * Null when the conversation does not exist (or is closed and `requireOpen`). Resolves only after the
+     * commit. Concurrent calls are group-committed (see AppendBatcher): one statement per batch.
+     */
+    append(input: NewMessage): Promise<AppendResult | null> {
+      return batcher.submit(input);
     },
+    /** Group-commit counters: statements run, messages in them, largest batch, batches that fell back. */
+    batchStats: batcher.stats,
+    /** The same, without batching (one statement for this message alone). */
+    appendUnbatched: appendSingle,
     async list(conversationId: string, opts: { after?: number; includeInternal: boolean; limit?: number }) {
       const rows = await db.query(
         `select * from messages where conversation_id = $1 and seq > $2 and ($3 or not internal)
