@@ -10,6 +10,7 @@ import {
   startHostPage,
 } from './helpers/browser';
 import { type AgentClient, connectAgent, type ParleyServer, startServer, until } from './helpers/server';
+import { widget } from './helpers/widget';
 
 /**
  * The widget's secondary flows in Chromium against the real server: pre-chat form, "nobody online",
@@ -19,16 +20,6 @@ import { type AgentClient, connectAgent, type ParleyServer, startServer, until }
 
 const T = 60_000;
 const hasChromium = chromiumAvailable();
-
-const widget = (page: Page) => ({
-  launcher: page.locator('[data-parley="launcher"]'),
-  panel: page.locator('[data-parley="panel"]'),
-  input: page.locator('[data-parley="input"]'),
-  unread: page.locator('[data-parley="unread"]'),
-  typing: page.locator('[data-parley="typing"]'),
-  byAuthor: (author: 'visitor' | 'agent' | 'system') =>
-    page.locator(`[data-parley="message"][data-author="${author}"]`),
-});
 
 type ConversationDetail = {
   conversation: Conversation & { rating?: number | null };

@@ -13,6 +13,7 @@ import {
   startHostPage,
 } from './helpers/browser';
 import { type AgentClient, connectAgent, type ParleyServer, startServer, until } from './helpers/server';
+import { widget } from './helpers/widget';
 
 /**
  * The widget in Chromium against the real server, embedded in a third-party page on another origin
@@ -21,16 +22,6 @@ import { type AgentClient, connectAgent, type ParleyServer, startServer, until }
 
 const T = 60_000;
 const hasChromium = chromiumAvailable();
-
-const widget = (page: Page) => ({
-  launcher: page.locator('[data-parley="launcher"]'),
-  panel: page.locator('[data-parley="panel"]'),
-  input: page.locator('[data-parley="input"]'),
-  send: page.locator('[data-parley="send"]'),
-  messages: page.locator('[data-parley="message"]'),
-  byAuthor: (author: 'visitor' | 'agent' | 'system') =>
-    page.locator(`[data-parley="message"][data-author="${author}"]`),
-});
 
 /** The element focused inside the widget's shadow root, as `data-parley` value or tag name. */
 const focusedInWidget = (page: Page) =>

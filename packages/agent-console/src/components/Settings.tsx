@@ -173,16 +173,7 @@ function NewSite({ onCreated }: { onCreated: (site: SiteWithSecret) => void }) {
         />
         <small class="muted">One per line. Pages on other origins cannot open the chat.</small>
       </label>
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary">
-          Create site
-        </button>
-      </div>
+      <FormFooter error={error} label="Create site" />
     </form>
   );
 }
@@ -373,16 +364,7 @@ function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void }) {
           </button>
         </div>
       </section>
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary" disabled={saving}>
-          {saving ? 'Saving…' : 'Save changes'}
-        </button>
-      </div>
+      <FormFooter error={error} label={saving ? 'Saving…' : 'Save changes'} disabled={saving} />
     </form>
   );
 }
@@ -570,16 +552,7 @@ function Agents() {
             />
           </label>
         </div>
-        {error && (
-          <p class="form-error span-2" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="form-actions span-2">
-          <button type="submit" class="btn btn-primary">
-            Add agent
-          </button>
-        </div>
+        <FormFooter error={error} label="Add agent" wide />
       </form>
     </div>
   );
@@ -651,16 +624,7 @@ function Canned() {
             />
           </label>
         </div>
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary">
-            Save response
-          </button>
-        </div>
+        <FormFooter error={error} label="Save response" />
       </form>
     </div>
   );
@@ -734,5 +698,24 @@ function CannedItem({ c }: { c: CannedResponse }) {
         </button>
       </div>
     </li>
+  );
+}
+
+/** A form's error line (announced) and its submit button. */
+function FormFooter(props: { error: string | null; label: string; disabled?: boolean; wide?: boolean }) {
+  const span = props.wide ? ' span-2' : '';
+  return (
+    <>
+      {props.error && (
+        <p class={`form-error${span}`} role="alert">
+          {props.error}
+        </p>
+      )}
+      <div class={`form-actions${span}`}>
+        <button type="submit" class="btn btn-primary" disabled={props.disabled}>
+          {props.label}
+        </button>
+      </div>
+    </>
   );
 }
