@@ -39,6 +39,11 @@ const envSchema = z.object({
   /** Events of any kind per visitor socket and PARLEY_VISITOR_MSG_WINDOW_MS; default 10× the message limit, at least 300. */
   PARLEY_VISITOR_EVENT_LIMIT: z.coerce.number().int().positive().optional(),
   PARLEY_STATIC_DIR: z.string().optional(),
+  /** `1`/`true`: run the embedded PGlite store in its own worker thread instead of on the main thread. */
+  PARLEY_PGLITE_WORKER: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -46,6 +51,8 @@ export type Config = {
   port: number;
   host: string;
   dataDir: string;
+  /** PGlite in a worker thread (PARLEY_PGLITE_WORKER) rather than on the main thread. */
+  pgliteWorker?: boolean;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   redisPrefix: string;
@@ -83,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    pgliteWorker: e.PARLEY_PGLITE_WORKER,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.PARLEY_REDIS_PREFIX,

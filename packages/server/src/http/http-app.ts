@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { SiteCache } from '../realtime/site-cache.js';
 import type { Store } from '../store/store.js';
-import { errorHandler, notFound } from './errors.js';
+import { discardUnreadBody, errorHandler, notFound } from './errors.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { cannedRoutes } from './routes/canned-routes.js';
@@ -42,6 +42,7 @@ export function createHttpApp(d: HttpDeps) {
   app.set('query parser', 'simple');
   app.use(securityHeaders);
   app.use(express.json({ limit: d.config.jsonBodyLimit, strict: true }));
+  app.use(discardUnreadBody(d.config.maxHttpBufferSize));
   app.use(healthRoutes(d.store, d.coord, d.metrics, d.isStopping));
   app.use(authRoutes(d.auth));
   app.use(siteRoutes(d.store, d.auth, d.sites));

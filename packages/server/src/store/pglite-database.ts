@@ -1,36 +1,18 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import type { Row, SqlDatabase, SqlExecutor } from './sql.js';
+import { openPgliteInline } from './pglite-inline.js';
+import { openPgliteInWorker } from './pglite-worker-client.js';
+import type { SqlDatabase } from './sql.js';
 
-/** Embedded PostgreSQL (WASM) in a data folder. One connection; PGlite serialises queries itself. */
-export async function openPgliteDatabase(dataDir: string): Promise<SqlDatabase> {
-  let db: PGlite;
-  if (dataDir === 'memory://') {
-    db = await PGlite.create();
-  } else {
-    mkdirSync(dataDir, { recursive: true });
-    db = await PGlite.create(dataDir);
-  }
-  const wrap = (q: Pick<PGlite, 'query'>): SqlExecutor => ({
-    async query<T extends Row>(sql: string, params: unknown[] = []) {
-      const result = await q.query<T>(sql, params);
-      return result.rows;
-    },
-  });
-  const base = wrap(db);
-  return {
-    kind: 'pglite',
-    query: base.query,
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    async exec(sql) {
-      await db.exec(sql);
-    },
-    async ping() {
-      await db.query('select 1');
-      return true;
-    },
-    async close() {
-      if (!db.closed) await db.close();
-    },
-  };
+export type PgliteOptions = {
+  /** Run PGlite in its own worker thread instead of on the calling thread (PARLEY_PGLITE_WORKER=1). */
+  worker?: boolean;
+};
+
+/**
+ * Embedded PostgreSQL (WASM) in a data folder ('memory://' = in memory). By default PGlite runs on the
+ * calling thread; `worker` moves it to its own worker thread (pglite-worker.ts) so that statements do not
+ * block the event loop. Not the default: on the 2-core bench machine it was not faster (docs/performance.md,
+ * "PGlite in a worker thread").
+ */
+export async function openPgliteDatabase(dataDir: string, options: PgliteOptions = {}): Promise<SqlDatabase> {
+  return options.worker ? openPgliteInWorker(dataDir) : openPgliteInline(dataDir);
 }
