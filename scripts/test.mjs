@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pnpm } from './pnpm.mjs';
 
@@ -12,6 +13,12 @@ const run = (args) => pnpm(args, { cwd: root });
 run(['run', 'build']);
 run(['run', 'typecheck']);
 run(['run', 'lint']);
+// High or critical advisories fail the run (an unreachable audit endpoint is reported, not fatal).
+const audit = spawnSync(process.execPath, [fileURLToPath(new URL('./audit.mjs', import.meta.url))], {
+  stdio: 'inherit',
+  cwd: root,
+});
+if (audit.status !== 0) process.exit(audit.status ?? 1);
 run(['--filter', '@parley/protocol', '--if-present', 'run', 'test']);
 run(['--filter', '@parley/server', 'run', 'test']);
 run(['--filter', '@parley/widget', '--if-present', 'run', 'test']);
