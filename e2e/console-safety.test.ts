@@ -448,4 +448,51 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
 
     expect(await agent.problems()).toEqual([]);
   }, 60_000);
+  // Last on purpose: the block covers the visitor's address, and every test visitor comes from 127.0.0.1.
+  it('blocks an abusive visitor from the conversation: closed, disconnected, refused again until lifted', async () => {
+    const agent = await agentPage('bo', 'Bo Block');
+    const { page } = agent;
+    const abusive = await visitor({ name: 'Troll Visitor' });
+    const { conversationId } = await abusive.send('you are all useless, answer NOW');
+    await row(page, conversationId).waitFor({ timeout: 10_000 });
+    await row(page, conversationId).locator('.conv-main').click();
+    await page.locator('.conv-header h2', { hasText: 'Troll Visitor' }).waitFor();
+
+    const disconnected = new Promise<void>((resolve) => abusive.socket.once('disconnect', () => resolve()));
+    await page.getByTestId('block-visitor').click();
+    await page.locator('textarea[name=block-reason]').fill('Insults after two warnings');
+    await page.getByRole('button', { name: 'Block visitor' }).click();
+    await disconnected;
+    await page.locator('.conv-header', { hasText: 'Closed' }).waitFor();
+    const stored = await server.api<{ conversation: { status: string } }>(`/api/conversations/${conversationId}`, {
+      token: adminToken,
+    });
+    expect(stored.conversation.status).toBe('closed');
+
+    const reconnect = (visitorToken?: string) =>
+      new Promise<string>((resolve) => {
+        const s = io(`${server.origin}/visitor`, {
+          auth: { siteKey, ...(visitorToken ? { visitorToken } : {}) },
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+        });
+        s.once('connect_error', (err: Error) => resolve(err.message));
+        s.once('session', () => resolve('connected'));
+        setTimeout(() => resolve('timeout'), 10_000);
+      }).finally(() => undefined);
+    // Refused with its old identity, and from its address with a fresh one.
+    expect(await reconnect(abusive.session.visitorToken)).toBe('blocked');
+    expect(await reconnect()).toBe('blocked');
+
+    // A supervisor lifts the block: the visitor may chat again.
+    const { blocks } = await server.api<{ blocks: { id: string; conversationId: string | null }[] }>('/api/blocks', {
+      token: adminToken,
+    });
+    const block = blocks.find((b) => b.conversationId === conversationId);
+    expect(block).toBeTruthy();
+    await server.api(`/api/blocks/${block!.id}`, { method: 'DELETE', token: adminToken });
+    expect(await reconnect(abusive.session.visitorToken)).toBe('connected');
+    expect(await agent.problems()).toEqual([]);
+  }, 60_000);
 });

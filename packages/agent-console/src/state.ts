@@ -69,6 +69,7 @@ export type State = {
   toasts: Toast[];
   helpOpen: boolean;
   transferOpen: boolean;
+  blockOpen: boolean;
   composerMode: 'reply' | 'note';
 };
 
@@ -89,6 +90,7 @@ const initial: State = {
   toasts: [],
   helpOpen: false,
   transferOpen: false,
+  blockOpen: false,
   composerMode: 'reply',
 };
 
@@ -594,6 +596,16 @@ export async function transferConversation(id: string, toAgentId: string | null,
   const target = toAgentId ? state.agents.find((a) => a.id === toAgentId)?.name : null;
   toast(target ? `Transferred to ${target}` : 'Sent back to the queue');
   setState({ transferOpen: false });
+  void loadConversation(id);
+}
+
+/** Blocks the visitor (by visitor and address, on this site): closes the chat and disconnects them. */
+export async function blockVisitor(id: string, reason: string) {
+  await api(`/api/conversations/${encodeURIComponent(id)}/block`, {
+    body: reason.trim() ? { reason: reason.trim() } : {},
+  });
+  toast('Visitor blocked — the conversation is closed');
+  setState({ blockOpen: false });
   void loadConversation(id);
 }
 

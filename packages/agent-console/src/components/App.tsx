@@ -206,8 +206,8 @@ function useShortcuts() {
       const s = getState();
       if (!s.me) return;
       if (e.key === 'Escape') {
-        if (s.helpOpen || s.transferOpen) {
-          setState({ helpOpen: false, transferOpen: false });
+        if (s.helpOpen || s.transferOpen || s.blockOpen) {
+          setState({ helpOpen: false, transferOpen: false, blockOpen: false });
           e.preventDefault();
         }
         return;

@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import {
   acceptConversation,
   agentTyping,
+  blockVisitor,
   type ChatMessage,
   canSupervise,
   closeConversation,
@@ -59,6 +60,17 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
               <Icon name="check" size={16} /> Close
             </button>
           )}
+          {c.status !== 'closed' && (mine || canSupervise()) && (
+            <button
+              type="button"
+              class="btn btn-danger-ghost"
+              data-testid="block-visitor"
+              onClick={() => setState({ blockOpen: true })}
+              title="Block this visitor (abuse)"
+            >
+              Block
+            </button>
+          )}
         </div>
       </header>
       <Thread messages={messages} conversation={c} />
@@ -84,6 +96,7 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
       )}
       <Composer s={s} conversation={c} canReply={c.status === 'assigned' && (mine || canSupervise())} />
       {s.transferOpen && <TransferDialog s={s} conversation={c} />}
+      {s.blockOpen && <BlockDialog conversation={c} />}
     </section>
   );
 }
@@ -393,6 +406,73 @@ function Composer({ s, conversation: c, canReply }: { s: State; conversation: Co
           <span>{mode === 'note' ? 'Add note' : 'Send'}</span>
         </button>
       </div>
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- block
+
+function BlockDialog({ conversation: c }: { conversation: Conversation }) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await blockVisitor(c.id, reason);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape closes the dialog (global handler); the click is a mouse nicety
+    <div
+      class="overlay"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="block-title"
+      onClick={(e) => e.target === e.currentTarget && setState({ blockOpen: false })}
+    >
+      <form class="dialog" aria-labelledby="block-title" onSubmit={submit}>
+        <div class="dialog-head">
+          <h2 id="block-title">Block {visitorLabel(c)}?</h2>
+          <button type="button" class="btn btn-ghost btn-sm" onClick={() => setState({ blockOpen: false })}>
+            Cancel
+          </button>
+        </div>
+        <p class="muted">
+          The conversation closes, the visitor is disconnected, and they cannot start a new chat on this site — neither
+          from this browser nor from their network address. A supervisor can lift the block.
+        </p>
+        <label class="field">
+          <span>Reason (internal, for your team)</span>
+          <textarea
+            ref={ref}
+            name="block-reason"
+            rows={3}
+            maxLength={500}
+            value={reason}
+            placeholder="Abusive language, spam…"
+            onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+          />
+        </label>
+        {error && (
+          <p class="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="dialog-foot">
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {busy ? 'Blocking…' : 'Block visitor'}
+          </button>
+        </div>
+      </form>
     </div>
   );
 }
