@@ -1,4 +1,5 @@
 import type { CannedResponse, Conversation } from '@parley/protocol';
+import type { ComponentChildren, Ref } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   acceptConversation,
@@ -410,20 +411,27 @@ function Composer({ s, conversation: c, canReply }: { s: State; conversation: Co
   );
 }
 
-// ---------------------------------------------------------------- block
+// ---------------------------------------------------------------- dialogs
 
-function BlockDialog({ conversation: c }: { conversation: Conversation }) {
-  const [reason, setReason] = useState('');
+/** A modal form: click outside or Escape (global handler) closes; shows the error of a failed submit. */
+function FormDialog(props: {
+  id: string;
+  title: string;
+  submitLabel: string;
+  busyLabel: string;
+  onClose: () => void;
+  onSubmit: () => Promise<void>;
+  formRef?: Ref<HTMLFormElement>;
+  children: ComponentChildren;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => ref.current?.focus(), []);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await blockVisitor(c.id, reason);
+      await props.onSubmit();
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -436,32 +444,17 @@ function BlockDialog({ conversation: c }: { conversation: Conversation }) {
       class="overlay"
       role="dialog"
       aria-modal="true"
-      aria-labelledby="block-title"
-      onClick={(e) => e.target === e.currentTarget && setState({ blockOpen: false })}
+      aria-labelledby={props.id}
+      onClick={(e) => e.target === e.currentTarget && props.onClose()}
     >
-      <form class="dialog" aria-labelledby="block-title" onSubmit={submit}>
+      <form class="dialog" aria-labelledby={props.id} ref={props.formRef} onSubmit={submit}>
         <div class="dialog-head">
-          <h2 id="block-title">Block {visitorLabel(c)}?</h2>
-          <button type="button" class="btn btn-ghost btn-sm" onClick={() => setState({ blockOpen: false })}>
+          <h2 id={props.id}>{props.title}</h2>
+          <button type="button" class="btn btn-ghost btn-sm" onClick={props.onClose}>
             Cancel
           </button>
         </div>
-        <p class="muted">
-          The conversation closes, the visitor is disconnected, and they cannot start a new chat on this site — neither
-          from this browser nor from their network address. A supervisor can lift the block.
-        </p>
-        <label class="field">
-          <span>Reason (internal, for your team)</span>
-          <textarea
-            ref={ref}
-            name="block-reason"
-            rows={3}
-            maxLength={500}
-            value={reason}
-            placeholder="Abusive language, spam…"
-            onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
-          />
-        </label>
+        {props.children}
         {error && (
           <p class="form-error" role="alert">
             {error}
@@ -469,7 +462,7 @@ function BlockDialog({ conversation: c }: { conversation: Conversation }) {
         )}
         <div class="dialog-foot">
           <button type="submit" class="btn btn-primary" disabled={busy}>
-            {busy ? 'Blocking…' : 'Block visitor'}
+            {busy ? props.busyLabel : props.submitLabel}
           </button>
         </div>
       </form>
@@ -477,13 +470,42 @@ function BlockDialog({ conversation: c }: { conversation: Conversation }) {
   );
 }
 
-// ---------------------------------------------------------------- transfer
+function BlockDialog({ conversation: c }: { conversation: Conversation }) {
+  const [reason, setReason] = useState('');
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <FormDialog
+      id="block-title"
+      title={`Block ${visitorLabel(c)}?`}
+      submitLabel="Block visitor"
+      busyLabel="Blocking…"
+      onClose={() => setState({ blockOpen: false })}
+      onSubmit={() => blockVisitor(c.id, reason)}
+    >
+      <p class="muted">
+        The conversation closes, the visitor is disconnected, and they cannot start a new chat on this site — neither
+        from this browser nor from their network address. A supervisor can lift the block.
+      </p>
+      <label class="field">
+        <span>Reason (internal, for your team)</span>
+        <textarea
+          ref={ref}
+          name="block-reason"
+          rows={3}
+          maxLength={500}
+          value={reason}
+          placeholder="Abusive language, spam…"
+          onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+      </label>
+    </FormDialog>
+  );
+}
 
 function TransferDialog({ s, conversation: c }: { s: State; conversation: Conversation }) {
   const [target, setTarget] = useState<string>('queue');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
     ref.current?.querySelector<HTMLInputElement>('input[type=radio]')?.focus();
@@ -491,99 +513,70 @@ function TransferDialog({ s, conversation: c }: { s: State; conversation: Conver
   const agents = s.agents
     .filter((a) => a.active && a.id !== c.agentId)
     .sort((a, b) => Number(b.status === 'online') - Number(a.status === 'online') || a.name.localeCompare(b.name));
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await transferConversation(c.id, target === 'queue' ? null : target, note);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape closes the dialog (global handler); the click is a mouse nicety
-    <div
-      class="overlay"
-      role="dialog"
-      aria-modal="true"
-      aria-labelledby="transfer-title"
-      onClick={(e) => e.target === e.currentTarget && setState({ transferOpen: false })}
+    <FormDialog
+      id="transfer-title"
+      title="Transfer conversation"
+      submitLabel="Transfer"
+      busyLabel="Transferring…"
+      formRef={ref}
+      onClose={() => setState({ transferOpen: false })}
+      onSubmit={() => transferConversation(c.id, target === 'queue' ? null : target, note)}
     >
-      <form class="dialog" aria-labelledby="transfer-title" ref={ref} onSubmit={submit}>
-        <div class="dialog-head">
-          <h2 id="transfer-title">Transfer conversation</h2>
-          <button type="button" class="btn btn-ghost btn-sm" onClick={() => setState({ transferOpen: false })}>
-            Cancel
-          </button>
-        </div>
-        <fieldset class="pick-list">
-          <legend class="sr-only">Transfer to</legend>
-          <label class={`pick${target === 'queue' ? ' active' : ''}`}>
-            <input
-              type="radio"
-              name="target"
-              value="queue"
-              checked={target === 'queue'}
-              onChange={() => setTarget('queue')}
-            />
-            <span class="pick-icon">
-              <Icon name="queue" size={18} />
-            </span>
-            <span class="pick-text">
-              <strong>Back to the queue</strong>
-              <span class="muted small">The next free agent gets it</span>
-            </span>
-          </label>
-          {agents.map((a) => {
-            const full = a.load >= a.maxChats;
-            const disabled = a.status === 'offline' || full;
-            return (
-              <label key={a.id} class={`pick${target === a.id ? ' active' : ''}${disabled ? ' disabled' : ''}`}>
-                <input
-                  type="radio"
-                  name="target"
-                  value={a.id}
-                  checked={target === a.id}
-                  disabled={disabled}
-                  onChange={() => setTarget(a.id)}
-                />
-                <Avatar name={a.name} seed={a.id} size={30} />
-                <span class="pick-text">
-                  <strong>{a.name}</strong>
-                  <span class="muted small">
-                    <span class={`dot dot-${a.status}`} aria-hidden="true" /> {a.status} · {a.load}/{a.maxChats} chats
-                    {full ? ' · full' : ''}
-                  </span>
-                </span>
-              </label>
-            );
-          })}
-        </fieldset>
-        <label class="field">
-          <span>Note for the next agent (internal)</span>
-          <textarea
-            name="note"
-            rows={3}
-            maxLength={2000}
-            value={note}
-            placeholder="What should they know?"
-            onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
+      <fieldset class="pick-list">
+        <legend class="sr-only">Transfer to</legend>
+        <label class={`pick${target === 'queue' ? ' active' : ''}`}>
+          <input
+            type="radio"
+            name="target"
+            value="queue"
+            checked={target === 'queue'}
+            onChange={() => setTarget('queue')}
           />
+          <span class="pick-icon">
+            <Icon name="queue" size={18} />
+          </span>
+          <span class="pick-text">
+            <strong>Back to the queue</strong>
+            <span class="muted small">The next free agent gets it</span>
+          </span>
         </label>
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="dialog-foot">
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            {busy ? 'Transferring…' : 'Transfer'}
-          </button>
-        </div>
-      </form>
-    </div>
+        {agents.map((a) => {
+          const full = a.load >= a.maxChats;
+          const disabled = a.status === 'offline' || full;
+          return (
+            <label key={a.id} class={`pick${target === a.id ? ' active' : ''}${disabled ? ' disabled' : ''}`}>
+              <input
+                type="radio"
+                name="target"
+                value={a.id}
+                checked={target === a.id}
+                disabled={disabled}
+                onChange={() => setTarget(a.id)}
+              />
+              <Avatar name={a.name} seed={a.id} size={30} />
+              <span class="pick-text">
+                <strong>{a.name}</strong>
+                <span class="muted small">
+                  <span class={`dot dot-${a.status}`} aria-hidden="true" /> {a.status} · {a.load}/{a.maxChats} chats
+                  {full ? ' · full' : ''}
+                </span>
+              </span>
+            </label>
+          );
+        })}
+      </fieldset>
+      <label class="field">
+        <span>Note for the next agent (internal)</span>
+        <textarea
+          name="note"
+          rows={3}
+          maxLength={2000}
+          value={note}
+          placeholder="What should they know?"
+          onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+      </label>
+    </FormDialog>
   );
 }
