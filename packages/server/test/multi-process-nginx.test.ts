@@ -96,7 +96,18 @@ describe.skipIf(!env.run)('multi-process behind nginx', { timeout: 90_000 }, () 
     sockets.push(agentSock!);
 
     await okAck(agentSock!, 'agent:status', { status: 'online' });
-    await waitFor('assignment through the balancer', () => assigned.some((c) => c.id === conversationId));
+    // A probe socket of the same agent may already have been routed the conversation (a new connection
+    // starts online), so look at the stored assignment, not only at this socket's events.
+    await waitFor(
+      'assignment through the balancer',
+      async () =>
+        assigned.some((c) => c.id === conversationId) ||
+        (
+          (await http(lb, `/api/conversations/${conversationId}`, { token: admin })).body as {
+            conversation?: Conversation;
+          }
+        ).conversation?.agentId === agent.id,
+    );
     await okAck(agentSock!, 'conversation:join', { conversationId });
     await okAck(agentSock!, 'message:send', { conversationId, clientId: 'lb-a1', text: 'hi, how can I help?' });
     await waitFor('agent reply at the polling visitor', () => toVisitor.some((m) => m.clientId === 'lb-a1'));
