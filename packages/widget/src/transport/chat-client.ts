@@ -344,13 +344,17 @@ export class ChatClient {
     const before = new Set(this.state.messages.map((m) => m.id));
     const messages = mergeMessages(this.state.messages, visible);
     if (messages === this.state.messages) return;
+    // This tab's own sends are new by definition, even when they land before the history has loaded.
+    const sentHere = new Set(this.outbox.list().map((i) => i.clientId));
     const removed = this.outbox.reconcile(visible.map((m) => m.clientId));
     const patch: Partial<ChatState> = { messages };
     if (visible.some((m) => m.author === 'agent')) patch.agentTyping = null;
     if (removed) patch.outbox = this.outbox.list();
     this.set(patch);
-    if (!this.historyLoaded) return;
-    for (const m of messages) if (!before.has(m.id)) this.options.onNewMessage?.(m);
+    for (const m of messages) {
+      const isNew = this.historyLoaded || (m.clientId !== null && sentHere.has(m.clientId));
+      if (isNew && !before.has(m.id)) this.options.onNewMessage?.(m);
+    }
   }
 
   private async flush(): Promise<void> {
