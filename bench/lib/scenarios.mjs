@@ -85,8 +85,11 @@ export async function idle(target, { visitors, env }) {
   };
 }
 
-/** V visitors in conversations with A agents, one message per interval each; agents answer each one. */
-export async function active(target, { visitors, agents, intervalMs, durationMs, env }) {
+/**
+ * A server with A agents (their own load process) and V visitors (another), every visitor in a
+ * conversation assigned to an agent, measurements reset: the common ground of `active` and `burst`.
+ */
+async function conversations(target, { visitors, agents, env, replies }) {
   const server = await start(target, env);
   let siteKey = null;
   let tokens = Array.from({ length: agents }, () => null);
@@ -95,6 +98,7 @@ export async function active(target, { visitors, agents, intervalMs, durationMs,
   const agentWorker = loadWorker();
   const visitorWorker = loadWorker();
   await agentWorker.call('agents', { url: server.url, tokens, mode: target });
+  if (!replies) await agentWorker.call('replies', { on: false });
   await visitorWorker.call('visitors', {
     url: server.url,
     count: visitors,
@@ -109,17 +113,32 @@ export async function active(target, { visitors, agents, intervalMs, durationMs,
   await sleep(1000);
   await agentWorker.call('reset');
   await visitorWorker.call('reset');
-  const cpu0 = processUsage(server.proc.pid).cpuSeconds;
+  return {
+    server,
+    visitorWorker,
+    /** Waits for late deliveries, collects both sides' latencies and stops everything. */
+    async finish() {
+      await sleep(1000);
+      const v = await visitorWorker.call('report');
+      const a = await agentWorker.call('report');
+      await agentWorker.close();
+      await visitorWorker.close();
+      await server.stop();
+      return { v, a };
+    },
+  };
+}
+
+/** V visitors in conversations with A agents, one message per interval each; agents answer each one. */
+export async function active(target, { visitors, agents, intervalMs, durationMs, env }) {
+  const run = await conversations(target, { visitors, agents, env, replies: true });
+  const cpu0 = processUsage(run.server.proc.pid).cpuSeconds;
   const t0 = Date.now();
-  const { acked } = await visitorWorker.call('active', { intervalMs, durationMs });
+  const { acked } = await run.visitorWorker.call('active', { intervalMs, durationMs });
   await sleep(1000);
-  const cpuSeconds = processUsage(server.proc.pid).cpuSeconds - cpu0;
+  const cpuSeconds = processUsage(run.server.proc.pid).cpuSeconds - cpu0;
   const elapsed = (Date.now() - t0) / 1000;
-  const v = await visitorWorker.call('report');
-  const a = await agentWorker.call('report');
-  await agentWorker.close();
-  await visitorWorker.close();
-  await server.stop();
+  const { v, a } = await run.finish();
   return {
     visitors,
     agents,
@@ -133,34 +152,9 @@ export async function active(target, { visitors, agents, intervalMs, durationMs,
 
 /** Closed-loop burst: every visitor sends as fast as acknowledgements come back. */
 export async function burst(target, { visitors, agents, durationMs, env }) {
-  const server = await start(target, env);
-  let siteKey = null;
-  let tokens = Array.from({ length: agents }, () => null);
-  if (target === 'parley')
-    ({ siteKey, tokens } = await prepareParley(server.url, agents, Math.ceil(visitors / agents) + 5));
-  const agentWorker = loadWorker();
-  const visitorWorker = loadWorker();
-  await agentWorker.call('agents', { url: server.url, tokens, mode: target });
-  await agentWorker.call('replies', { on: false });
-  await visitorWorker.call('visitors', {
-    url: server.url,
-    count: visitors,
-    siteKey,
-    mode: target,
-    warmup: target === 'parley',
-  });
-  if (target === 'parley')
-    await until(async () => (await agentWorker.call('assignedCount')).assigned >= visitors, 60_000);
-  await sleep(500);
-  await visitorWorker.call('reset');
-  await agentWorker.call('reset');
-  const { acked, seconds } = await visitorWorker.call('burst', { durationMs });
-  await sleep(500);
-  const v = await visitorWorker.call('report');
-  const a = await agentWorker.call('report');
-  await agentWorker.close();
-  await visitorWorker.close();
-  await server.stop();
+  const run = await conversations(target, { visitors, agents, env, replies: false });
+  const { acked, seconds } = await run.visitorWorker.call('burst', { durationMs });
+  const { v, a } = await run.finish();
   return {
     visitors,
     messagesPerSecond: Math.round(acked / seconds),
