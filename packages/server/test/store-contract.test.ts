@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendStatements } from '../src/store/messages-repo.js';
 import { migrate } from '../src/store/migrations.js';
 import { openPgliteDatabase } from '../src/store/pglite-database.js';
+import { createPglite } from '../src/store/pglite-inline.js';
 import { pgliteWorkerOf } from '../src/store/pglite-worker-client.js';
 import { openPostgresDatabase } from '../src/store/postgres-database.js';
-import { isUniqueViolation, type SqlDatabase } from '../src/store/sql.js';
+import { isUniqueViolation, type SqlDatabase, statement } from '../src/store/sql.js';
 import { type Store, storeOn } from '../src/store/store.js';
 import { createTestDatabase, requirePostgres } from './helpers/postgres.js';
 
@@ -303,6 +305,52 @@ for (const backend of backends) {
       expect((syntax as { code?: string }).code).toBe('42601');
     });
 
+    it('runs a named statement prepared: same rows and errors as plain SQL, usable again after an error', async () => {
+      const insert = statement(
+        'test_insert_setting',
+        'insert into app_settings (key, value) values ($1, $2) returning key, value',
+      );
+      const key = `named-${Math.random()}`;
+      expect(await store.db.query(insert, [key, 'one'])).toEqual([{ key, value: 'one' }]);
+      const duplicate = await store.db.query(insert, [key, 'two']).catch((e: unknown) => e);
+      expect(isUniqueViolation(duplicate)).toBe(true);
+      expect((duplicate as { constraint?: string }).constraint).toBe('app_settings_pkey');
+      expect(await store.db.query(insert, [`${key}-b`, 'three'])).toEqual([{ key: `${key}-b`, value: 'three' }]);
+      // A statement that does not parse fails every time with its own code; nothing is left half-prepared.
+      const broken = statement('test_broken', 'selec 1');
+      for (let i = 0; i < 2; i++)
+        expect(((await store.db.query(broken).catch((e: unknown) => e)) as { code?: string }).code).toBe('42601');
+      // Inside a transaction a named statement runs too, and rolls back with it.
+      await store.db
+        .transaction(async (tx) => {
+          await tx.query(insert, [`${key}-tx`, 'four']);
+          throw new Error('roll back');
+        })
+        .catch(() => {});
+      expect(await store.db.query('select 1 from app_settings where key = $1', [`${key}-tx`])).toEqual([]);
+      const echo = statement(
+        'test_echo',
+        'select $1::timestamptz as at, $2::text[] as list, $3::jsonb as doc, $4::text as nothing, $5::boolean as yes',
+      );
+      for (let i = 0; i < 7; i++) {
+        // Past the fifth execution PostgreSQL may switch to a cached generic plan: the results must not change.
+        const [row] = await store.db.query(echo, [
+          new Date('2026-01-02T03:04:05.678Z'),
+          ['p', `q${i}`],
+          '{"k":1}',
+          null,
+          true,
+        ]);
+        expect(row).toEqual({
+          at: new Date('2026-01-02T03:04:05.678Z'),
+          list: ['p', `q${i}`],
+          doc: { k: 1 },
+          nothing: null,
+          yes: true,
+        });
+      }
+    });
+
     it('returns Date, arrays, JSON and nulls as the driver does', async () => {
       const [row] = await store.db.query(
         `select now() as at, array['a','b']::text[] as list, '{"x":[1,{"y":true}]}'::jsonb as doc,
@@ -374,6 +422,51 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('append statements on PGlite (prepared once, plan cached)', () => {
+  // PGlite has no autovacuum, so nothing ever re-plans a cached statement: a plan chosen on the empty
+  // tables of a fresh install must stay index-driven as the tables grow. Before migration 4 put client_id
+  // first in its index, such a plan scanned the whole index per clientId and the burst bench ran 4x slower.
+  // Measured in pages touched (deterministic), with PostgreSQL forced to use the cached generic plan.
+  const args = {
+    one: `('c1', 'm-new', 'k-new', 'visitor', 'v1', null, 'hi', false, false, true, 'v1')`,
+    batch: `(array['c1'], array['m-new'], array['k-new'], array['visitor'], array['v1'], array[null]::text[],
+      array['hi'], array[false], array[false], array[true], array['v1'])`,
+  };
+  it.each(Object.entries(appendStatements))(
+    '%s: a plan cached on empty tables stays index-driven',
+    async (name, append) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'parley-plan-'));
+      try {
+        const db = await openPgliteDatabase(dir);
+        await migrate(db);
+        await db.close();
+        const pg = await createPglite(dir);
+        const execute = `execute append_test${args[name as keyof typeof args]}`;
+        // Prepared and executed once on empty tables: that generic plan is cached and used from then on.
+        await pg.exec(`set plan_cache_mode = force_generic_plan; prepare append_test as ${append.text}; ${execute}`);
+        await pg.exec(`
+        insert into sites (id, key, name, identity_secret) values ('s1', 'k1', 'S', 'x');
+        insert into visitors (id, site_id) select 'v' || g, 's1' from generate_series(1, 2000) g;
+        insert into conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at, queued_at)
+          select 'c' || g, 's1', 'v' || g, 'queued', 20, now(), now(), now() from generate_series(1, 2000) g;
+        insert into messages (id, conversation_id, seq, client_id, author, text)
+          select 'm' || g || '_' || s, 'c' || g, s, 'k' || g || '_' || s, 'visitor', 'hello'
+          from generate_series(1, 2000) g, generate_series(1, 20) s`);
+        const [result] = await pg.exec(`explain (analyze, buffers, costs off, timing off) ${execute}`);
+        await pg.close();
+        const plan = result!.rows.map((row) => (row as { 'QUERY PLAN': string })['QUERY PLAN']).join('\n');
+        // Each node's count includes its children's: the largest is the execution's total (planning excluded).
+        const execution = plan.split('Planning:')[0]!;
+        const pages = Math.max(...[...execution.matchAll(/shared hit=(\d+)/g)].map((m) => Number(m[1])));
+        expect(plan).toMatch(/messages_client_id/);
+        expect(pages, plan).toBeLessThan(120);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
 
 describe('PGlite in a worker thread', () => {
   it('writes the same data folder as in-thread PGlite', async () => {

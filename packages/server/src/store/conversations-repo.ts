@@ -1,14 +1,31 @@
 import { newId } from '../domain/ids.js';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, type ConversationRecord, toConversation } from './rows.js';
-import type { SqlDatabase, SqlExecutor } from './sql.js';
+import { type SqlDatabase, type SqlExecutor, type Statement, statement } from './sql.js';
 
 export type RoutingCandidate = { agentId: string; idleSince: number };
 export type Assignment = { conversationId: string; agentId: string };
 
-async function selectOne(q: SqlExecutor, where: string, params: unknown[]): Promise<ConversationRecord | null> {
-  const rows = await q.query(`select ${CONVERSATION_COLUMNS} from ${CONVERSATION_FROM} where ${where} limit 1`, params);
+const selectSql = (where: string) => `select ${CONVERSATION_COLUMNS} from ${CONVERSATION_FROM} where ${where} limit 1`;
+
+async function selectOne(
+  q: SqlExecutor,
+  sql: string | Statement,
+  params: unknown[],
+): Promise<ConversationRecord | null> {
+  const rows = await q.query(sql, params);
   return rows[0] ? toConversation(rows[0]) : null;
 }
+
+/** Hot lookups (every agent message, every visitor connection): prepared once. */
+const BY_ID = statement('conversation_by_id', selectSql('c.id = $1'));
+const OPEN_FOR_VISITOR = statement(
+  'conversation_open_for_visitor',
+  selectSql("c.visitor_id = $1 and c.status <> 'closed'"),
+);
+const LATEST_FOR_VISITOR = statement(
+  'conversation_latest_for_visitor',
+  selectSql('c.visitor_id = $1 order by c.created_at desc'),
+);
 
 /** Locks candidate agents (in id order, so concurrent routers never deadlock) and returns their free capacity. */
 async function lockCapacity(tx: SqlExecutor, agentIds: string[]) {
@@ -41,13 +58,13 @@ export type ConversationFilter = {
 export function conversationsRepo(db: SqlDatabase) {
   return {
     byId(id: string) {
-      return selectOne(db, 'c.id = $1', [id]);
+      return selectOne(db, BY_ID, [id]);
     },
     openForVisitor(visitorId: string) {
-      return selectOne(db, "c.visitor_id = $1 and c.status <> 'closed'", [visitorId]);
+      return selectOne(db, OPEN_FOR_VISITOR, [visitorId]);
     },
     latestForVisitor(visitorId: string) {
-      return selectOne(db, 'c.visitor_id = $1 order by c.created_at desc', [visitorId]);
+      return selectOne(db, LATEST_FOR_VISITOR, [visitorId]);
     },
     /** The visitor's open conversation, opening a queued one if there is none. */
     async openOrCreate(
@@ -59,7 +76,7 @@ export function conversationsRepo(db: SqlDatabase) {
          on conflict (visitor_id) where status <> 'closed' do nothing returning id`,
         [newId(), siteId, visitorId],
       );
-      const conversation = await selectOne(db, "c.visitor_id = $1 and c.status <> 'closed'", [visitorId]);
+      const conversation = await selectOne(db, OPEN_FOR_VISITOR, [visitorId]);
       if (!conversation) throw new Error('conversation vanished while opening');
       return { conversation, created: inserted.length > 0 };
     },

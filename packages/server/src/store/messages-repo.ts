@@ -2,7 +2,7 @@ import type { Author, Conversation, Message } from '@parley/protocol';
 import { newId } from '../domain/ids.js';
 import { AppendBatcher } from './append-batcher.js';
 import { toMessage } from './rows.js';
-import { isUniqueViolation, type Row, type SqlDatabase } from './sql.js';
+import { isUniqueViolation, type Row, type SqlDatabase, statement } from './sql.js';
 
 export type NewMessage = {
   conversationId: string;
@@ -24,6 +24,12 @@ export type MessageAudience = Pick<Conversation, 'id' | 'status' | 'agentId' | '
 export type AppendResult = { message: Message; created: boolean; audience: MessageAudience | null };
 
 /**
+ * Columns by name, never `*`: a prepared statement whose result type changes (a column added by a newer
+ * process's migration) fails with "cached plan must not change result type" on PostgreSQL.
+ */
+const MESSAGE_COLUMNS = 'id, conversation_id, seq, client_id, author, author_id, author_name, text, internal, created_at';
+
+/**
  * Appends a message in ONE statement (one round trip, atomic on its own):
  * - `earlier`: the message this clientId already produced (same conversation, or any conversation of the
  *   same visitor) — then nothing is written and the earlier message is returned;
@@ -32,9 +38,11 @@ export type AppendResult = { message: Message; created: boolean; audience: Messa
  * - `ins`: insert the message with that seq.
  * Two racing repeats of one clientId: the loser hits the unique index and is retried, finding the winner.
  */
-const APPEND_SQL = `
+const APPEND_SQL = statement(
+  'append_message',
+  `
 with earlier as (
-  select m.* from messages m
+  select ${MESSAGE_COLUMNS} from messages m
   where $3::text is not null and m.client_id = $3
     and m.conversation_id in (select c.id from conversations c where c.id = $1 or ($11::text is not null and c.visitor_id = $11))
   limit 1
@@ -46,12 +54,13 @@ with earlier as (
 ), ins as (
   insert into messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, internal)
   select $2, $1, bump.last_seq, $3, $4, $5, $6, $7, $8 from bump
-  returning *
+  returning ${MESSAGE_COLUMNS}
 )
 select ins.*, true as created, bump.status as c_status, bump.agent_id as c_agent_id, bump.visitor_id as c_visitor_id
   from ins, bump
 union all
-select earlier.*, false, null::text, null::text, null::text from earlier`;
+select earlier.*, false, null::text, null::text, null::text from earlier`,
+);
 
 /**
  * The same append for a whole batch, still ONE statement (atomic: all or nothing):
@@ -69,7 +78,9 @@ select earlier.*, false, null::text, null::text, null::text from earlier`;
  * Written so that the planner's row estimates stay near the batch size (a boolean column rather than an
  * anti-join or IS NULL filter): with estimates of 1 it picks nested loops that are quadratic in the batch.
  */
-const APPEND_BATCH_SQL = `
+const APPEND_BATCH_SQL = statement(
+  'append_messages',
+  `
 with input as (
   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
     $8::boolean[], $9::boolean[], $10::boolean[], $11::text[])
@@ -81,7 +92,7 @@ with input as (
     e.text as e_text, e.internal as e_internal, e.created_at as e_created_at
   from input i
   left join lateral (
-    select m.* from messages m
+    select ${MESSAGE_COLUMNS} from messages m
     where i.client_id is not null and m.client_id = i.client_id
       and m.conversation_id in (select c.id from conversations c
         where c.id = i.conversation_id or (i.visitor_id is not null and c.visitor_id = i.visitor_id))
@@ -96,7 +107,7 @@ with input as (
   from looked group by conversation_id
 ), locked as (
   select c.id from conversations c
-  where c.id in (select conversation_id from want where n_all > 0) order by c.id for update
+  where c.id = any(array(select conversation_id from want where n_all > 0)) order by c.id for update
 ), bump as (
   update conversations c set
     last_seq = c.last_seq + case when c.status = 'closed' then w.n_free else w.n_all end,
@@ -125,7 +136,11 @@ select ord, id, conversation_id, seq, client_id, author, author_id, author_name,
 union all
 select ord, e_id, e_conversation_id, e_seq, e_client_id, e_author, e_author_id, e_author_name, e_text,
     e_internal, e_created_at, false, null::text, null::text, null::text
-  from looked where not fresh`;
+  from looked where not fresh`,
+);
+
+/** The append statements, for the plan checks in the store suite. */
+export const appendStatements = { one: APPEND_SQL, batch: APPEND_BATCH_SQL };
 
 export type MessagesRepoOptions = {
   /** Largest group-commit batch (default 200); 1 turns batching off. */

@@ -117,6 +117,16 @@ create table visitor_blocks (
 create index visitor_blocks_site_visitor on visitor_blocks(site_id, visitor_id);
 create index visitor_blocks_site_ip on visitor_blocks(site_id, ip)`,
   },
+  {
+    version: 4,
+    name: 'client ids indexed by client id first (plan-stable idempotency lookups)',
+    // Same uniqueness, columns swapped: the append statements look a clientId up across a visitor's
+    // conversations, and are prepared once (store/sql.ts Statement). With client_id leading, the index
+    // serves that lookup whatever plan PostgreSQL caches, even one chosen while the tables were empty.
+    sql: `
+drop index if exists messages_client_id;
+create unique index messages_client_id on messages(client_id, conversation_id) where client_id is not null`,
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

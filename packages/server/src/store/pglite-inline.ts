@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { Row, SqlDatabase, SqlExecutor } from './sql.js';
+import { pglitePrepared } from './pglite-prepared.js';
+import { type Row, type SqlDatabase, type SqlExecutor, type Statement, sqlText } from './sql.js';
 
 /** Opens PGlite in a data folder ('memory://' = in memory only). Shared by the in-thread store and the worker. */
 export async function createPglite(dataDir: string): Promise<PGlite> {
@@ -10,22 +11,30 @@ export async function createPglite(dataDir: string): Promise<PGlite> {
 }
 
 /**
+ * Queries on a PGlite instance: a named Statement goes through a prepared statement (pglite-prepared.ts),
+ * plain SQL through PGlite's own `query()`. Shared by the in-thread store and the worker.
+ */
+export function pgliteQueries(db: PGlite) {
+  const prepared = pglitePrepared(db);
+  return async <T extends Row>(sql: string | Statement, params: unknown[] = []): Promise<T[]> =>
+    typeof sql === 'string' ? (await db.query<T>(sql, params)).rows : prepared<T>(sql.name, sql.text, params);
+}
+
+/**
  * PGlite on the calling thread (the default): every statement runs on the event loop.
  * One connection; PGlite serialises queries itself.
  */
 export async function openPgliteInline(dataDir: string): Promise<SqlDatabase> {
   const db = await createPglite(dataDir);
-  const wrap = (q: Pick<PGlite, 'query'>): SqlExecutor => ({
-    async query<T extends Row>(sql: string, params: unknown[] = []) {
-      const result = await q.query<T>(sql, params);
-      return result.rows;
+  const inTransaction = (tx: Pick<PGlite, 'query'>): SqlExecutor => ({
+    async query<T extends Row>(sql: string | Statement, params: unknown[] = []) {
+      return (await tx.query<T>(sqlText(sql), params)).rows;
     },
   });
-  const base = wrap(db);
   return {
     kind: 'pglite',
-    query: base.query,
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    query: pgliteQueries(db),
+    transaction: (fn) => db.transaction((tx) => fn(inTransaction(tx))),
     async exec(sql) {
       await db.exec(sql);
     },

@@ -1,7 +1,9 @@
+import type { Statement } from './sql.js';
+
 /** Messages between the PGlite proxy (main thread) and the worker that owns PGlite (pglite-worker.ts). */
 
 export type WorkerRequest =
-  | { id: number; op: 'query'; sql: string; params: unknown[]; txId?: number }
+  | { id: number; op: 'query'; sql: string | Statement; params: unknown[]; txId?: number }
   | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'begin'; txId: number }
   | { id: number; op: 'commit' | 'rollback'; txId: number }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { fromWireError, type WorkerInit, type WorkerRequest, type WorkerResponse } from './pglite-protocol.js';
-import type { Row, SqlDatabase, SqlExecutor } from './sql.js';
+import type { Row, SqlDatabase, SqlExecutor, Statement } from './sql.js';
 
 /**
  * The worker's entry: `pglite-worker.js` next to this code in the build (dist/, see build.mjs). When the
@@ -112,7 +112,7 @@ export async function openPgliteInWorker(dataDir: string): Promise<SqlDatabase> 
   }
 
   const executor = (txId?: number): SqlExecutor => ({
-    async query<T extends Row>(sql: string, params: unknown[] = []) {
+    async query<T extends Row>(sql: string | Statement, params: unknown[] = []) {
       return (await call({ op: 'query', sql, params, ...(txId === undefined ? {} : { txId }) })) as T[];
     },
   });

@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import { createPglite } from './pglite-inline.js';
+import { createPglite, pgliteQueries } from './pglite-inline.js';
 import { toWireError, type WorkerInit, type WorkerRequest, type WorkerResponse } from './pglite-protocol.js';
+import { sqlText } from './sql.js';
 
 /**
  * Worker thread that owns the PGlite instance (the proxy is pglite-worker-client.ts). Requests are
@@ -25,6 +26,7 @@ try {
   fail(0, error);
   throw error;
 }
+const query = pgliteQueries(db);
 
 /** Opens a PGlite transaction and holds it open until 'commit' or 'rollback' for this txId arrives. */
 function begin(id: number, txId: number) {
@@ -62,10 +64,10 @@ function end(id: number, txId: number, commit: boolean) {
 async function run(request: WorkerRequest): Promise<unknown[] | undefined> {
   switch (request.op) {
     case 'query': {
-      if (request.txId === undefined) return (await db.query(request.sql, request.params)).rows;
+      if (request.txId === undefined) return query(request.sql, request.params);
       const tx = transactions.get(request.txId)?.tx;
       if (!tx) throw new Error(`no open transaction ${request.txId}`);
-      return (await tx.query(request.sql, request.params)).rows;
+      return (await tx.query(sqlText(request.sql), request.params)).rows;
     }
     case 'exec':
       await db.exec(request.sql);

@@ -1,5 +1,10 @@
 import pg from 'pg';
-import type { Row, SqlDatabase, SqlExecutor } from './sql.js';
+import type { Row, SqlDatabase, SqlExecutor, Statement } from './sql.js';
+
+/** A named Statement becomes a pg prepared statement (prepared once per pooled connection). */
+function pgQuery(sql: string | Statement, values: unknown[]) {
+  return typeof sql === 'string' ? { text: sql, values } : { name: sql.name, text: sql.text, values };
+}
 
 /** A real PostgreSQL server through a pg connection pool. */
 export async function openPostgresDatabase(url: string, poolSize = 10): Promise<SqlDatabase> {
@@ -11,15 +16,14 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
   client.release();
   return {
     kind: 'postgres',
-    async query<T extends Row>(sql: string, params: unknown[] = []) {
-      const result = await pool.query<T>(sql, params);
-      return result.rows;
+    async query<T extends Row>(sql: string | Statement, params: unknown[] = []) {
+      return (await pool.query<T>(pgQuery(sql, params))).rows;
     },
     async transaction(fn) {
       const conn = await pool.connect();
       const tx: SqlExecutor = {
-        async query<T extends Row>(sql: string, params: unknown[] = []) {
-          return (await conn.query<T>(sql, params)).rows;
+        async query<T extends Row>(sql: string | Statement, params: unknown[] = []) {
+          return (await conn.query<T>(pgQuery(sql, params))).rows;
         },
       };
       try {

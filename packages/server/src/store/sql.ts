@@ -1,8 +1,20 @@
 /** The one SQL surface both backends implement: PGlite (embedded) and PostgreSQL (pg). Same SQL text for both. */
 export type Row = Record<string, unknown>;
 
+/**
+ * A hot statement: prepared once per connection under its name, afterwards only bound and executed (no
+ * parse, no re-plan). Give every distinct text its own name. Inside a transaction it runs as plain text.
+ */
+export type Statement = { readonly name: string; readonly text: string };
+
+export function statement(name: string, text: string): Statement {
+  return { name, text };
+}
+
+export const sqlText = (sql: string | Statement): string => (typeof sql === 'string' ? sql : sql.text);
+
 export interface SqlExecutor {
-  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T extends Row = Row>(sql: string | Statement, params?: unknown[]): Promise<T[]>;
 }
 
 export interface SqlDatabase extends SqlExecutor {
