@@ -27,7 +27,8 @@ export type AppendResult = { message: Message; created: boolean; audience: Messa
  * Columns by name, never `*`: a prepared statement whose result type changes (a column added by a newer
  * process's migration) fails with "cached plan must not change result type" on PostgreSQL.
  */
-const MESSAGE_COLUMNS = 'id, conversation_id, seq, client_id, author, author_id, author_name, text, internal, created_at';
+const MESSAGE_COLUMNS =
+  'id, conversation_id, seq, client_id, author, author_id, author_name, text, internal, created_at';
 
 /**
  * Appends a message in ONE statement (one round trip, atomic on its own):
