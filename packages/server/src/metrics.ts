@@ -1,20 +1,26 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics, one registry per server instance. */
-export function createMetrics(queueLength: () => Promise<number>) {
+export function createMetrics(
+  queueLength: () => Promise<number>,
+  /** Sockets connected to this process, read when scraped (no per-connection bookkeeping). */
+  connected: () => { visitor: number; agent: number },
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'parley_process_' });
-  const connections = new Gauge({
-    name: 'parley_connections',
-    help: 'Connected sockets by kind',
-    labelNames: ['kind'] as const,
-    registers: [registry],
-  });
-  connections.set({ kind: 'visitor' }, 0);
-  connections.set({ kind: 'agent' }, 0);
   return {
     registry,
-    connections,
+    connections: new Gauge({
+      name: 'parley_connections',
+      help: 'Connected sockets by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      collect() {
+        const now = connected();
+        this.set({ kind: 'visitor' }, now.visitor);
+        this.set({ kind: 'agent' }, now.agent);
+      },
+    }),
     queued: new Gauge({
       name: 'parley_queued_conversations',
       help: 'Conversations waiting for an agent',

@@ -45,7 +45,10 @@ export async function startParley(config: Config, log: Logger) {
   });
   log.info({ store: store.db.kind, coordination: config.redisUrl ? 'redis' : 'memory' }, 'store ready');
   const { coord, adapter, onFanoutRecovered } = await openCoordinator(config, log);
-  const metrics = createMetrics(async () => (await store.conversations.queueStats()).length);
+  const metrics = createMetrics(
+    async () => (await store.conversations.queueStats()).length,
+    () => ({ visitor: visitorNs.sockets.size, agent: agentNs.sockets.size }),
+  );
   const auth = new AuthService(store, coord, config);
   const tokens = visitorTokens(await store.settings.getOrInit('visitor_token_secret', newToken()));
   const sites = siteCache(store);

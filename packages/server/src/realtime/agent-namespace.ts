@@ -7,7 +7,7 @@ import type { Notifier } from '../domain/notifier.js';
 import { sha256 } from '../domain/secrets.js';
 import { publicConversation } from '../store/rows.js';
 import type { Store } from '../store/store.js';
-import { type HandlerContext, handle } from './handle.js';
+import { attach, type HandlerContext, listeners, on } from './handle.js';
 import type { AgentNamespace } from './notifier.js';
 import { rooms } from './rooms.js';
 import { connectError } from './site-cache.js';
@@ -21,6 +21,7 @@ export type AgentDeps = HandlerContext & {
 };
 
 type AgentData = { agent: Agent; tokenHash: string };
+type AgentSocket = Socket & { data: AgentData };
 
 export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
   const { store, chat, coord, notifier } = deps;
@@ -38,69 +39,74 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
     }
   });
 
-  ns.on('connection', async (socket: Socket) => {
-    const { agent, tokenHash } = socket.data as AgentData;
-    deps.metrics.connections.inc({ kind: 'agent' });
-    const rooms_ = [rooms.agent(agent.id), rooms.allAgents, rooms.agentToken(tokenHash)];
-    if (agent.role !== 'agent') rooms_.push(rooms.supervisors);
-
-    socket.on('disconnect', async () => {
-      deps.metrics.connections.dec({ kind: 'agent' });
-      try {
-        const presence = await coord.agentDisconnected(agent.id, socket.id);
-        if (!presence.connected) notifier.presenceChanged(agent.id, 'offline');
-      } catch (error) {
-        deps.log.warn({ err: error, agentId: agent.id }, 'could not record agent disconnect');
-      }
-    });
-
-    handle(socket, deps, 'agent:status', schemas.agentStatus, async ({ status }) => {
+  // The handlers, built once for the namespace: a connection only holds references to them.
+  const handler = on<AgentSocket>();
+  const events = listeners<AgentSocket>(deps, {
+    'agent:status': handler(schemas.agentStatus, async ({ status }, { data: { agent } }) => {
       await coord.setAgentStatus(agent.id, status);
       notifier.presenceChanged(agent.id, status);
       deps.log.info({ agentId: agent.id, status }, 'agent status');
       if (status === 'online') await chat.router.request();
       return { status };
-    });
+    }),
 
-    handle(socket, deps, 'conversation:join', schemas.conversationRef, async ({ conversationId }) => {
+    'conversation:join': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
       const conversation = await chat.conversation(conversationId);
       await socket.join(rooms.conversation(conversationId));
       const messages = await store.messages.list(conversationId, { includeInternal: true });
       return { conversation: publicConversation(conversation), messages };
-    });
+    }),
 
-    handle(socket, deps, 'conversation:leave', schemas.conversationRef, async ({ conversationId }) => {
+    'conversation:leave': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
       await socket.leave(rooms.conversation(conversationId));
       return {};
-    });
+    }),
 
-    handle(socket, deps, 'conversation:accept', schemas.conversationRef, async ({ conversationId }) => {
-      const conversation = await chat.accept(agent, conversationId);
+    'conversation:accept': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
+      const conversation = await chat.accept(socket.data.agent, conversationId);
       await socket.join(rooms.conversation(conversationId));
       return { conversation };
-    });
+    }),
 
-    handle(socket, deps, 'message:send', schemas.agentMessageSend, async (payload) => ({
+    'message:send': handler(schemas.agentMessageSend, async (payload, { data: { agent } }) => ({
       message: await chat.agentSend(agent, payload),
-    }));
+    })),
 
-    handle(socket, deps, 'conversation:transfer', schemas.conversationTransfer, async (payload) => ({
+    'conversation:transfer': handler(schemas.conversationTransfer, async (payload, { data: { agent } }) => ({
       conversation: await chat.transfer(agent, payload),
-    }));
+    })),
 
-    handle(socket, deps, 'conversation:close', schemas.conversationRef, async ({ conversationId }) => ({
+    'conversation:close': handler(schemas.conversationRef, async ({ conversationId }, { data: { agent } }) => ({
       conversation: await chat.agentClose(agent, conversationId),
-    }));
+    })),
 
-    handle(socket, deps, 'typing', schemas.agentTyping, async ({ conversationId, typing }) => {
+    typing: handler(schemas.agentTyping, async ({ conversationId, typing }, { data: { agent } }) => {
       const conversation = await chat.conversation(conversationId);
       if (conversation.agentId === agent.id && conversation.status !== 'closed')
         notifier.agentTyping(publicConversation(conversation), typing, agent.name);
       return {};
-    });
+    }),
+  });
 
+  async function disconnected(this: AgentSocket) {
+    const { agent } = this.data;
     try {
-      await socket.join(rooms_);
+      const presence = await coord.agentDisconnected(agent.id, this.id);
+      if (!presence.connected) notifier.presenceChanged(agent.id, 'offline');
+    } catch (error) {
+      deps.log.warn({ err: error, agentId: agent.id }, 'could not record agent disconnect');
+    }
+  }
+
+  ns.on('connection', async (raw: Socket) => {
+    const socket = raw as AgentSocket;
+    const { agent, tokenHash } = socket.data;
+    const joined = [rooms.agent(agent.id), rooms.allAgents, rooms.agentToken(tokenHash)];
+    if (agent.role !== 'agent') joined.push(rooms.supervisors);
+    socket.on('disconnect', disconnected);
+    attach(socket, events);
+    try {
+      await socket.join(joined);
       const presence = await coord.agentConnected(agent.id, socket.id);
       notifier.presenceChanged(agent.id, presence.status);
       if (presence.status === 'online') void chat.router.request();

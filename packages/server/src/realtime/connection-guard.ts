@@ -2,7 +2,7 @@ import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
 import { connectError } from './site-cache.js';
 
-type EngineSocket = { remoteAddress: string; on(e: string, f: () => void): void; close(): void };
+type EngineSocket = { remoteAddress: string; on(e: string, f: (this: EngineSocket) => void): void; close(): void };
 type GuardedNamespace = {
   use(fn: (socket: { conn: object }, next: (err?: Error) => void) => void): unknown;
 };
@@ -18,15 +18,17 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 export function installConnectionGuard(io: Server, namespaces: GuardedNamespace[], config: Config) {
   const perIp = new Map<string, number>();
   const overLimit = new WeakSet<object>();
+  // One close listener for every connection (`this` = the engine socket): no closure per connection.
+  function release(this: EngineSocket) {
+    const left = (perIp.get(this.remoteAddress) ?? 1) - 1;
+    if (left <= 0) perIp.delete(this.remoteAddress);
+    else perIp.set(this.remoteAddress, left);
+  }
   io.engine.on('connection', (socket: EngineSocket) => {
     const ip = socket.remoteAddress;
     const n = (perIp.get(ip) ?? 0) + 1;
     perIp.set(ip, n);
-    socket.on('close', () => {
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left <= 0) perIp.delete(ip);
-      else perIp.set(ip, left);
-    });
+    socket.on('close', release);
     if (n > config.maxConnectionsPerIp && !(config.trustLoopback && LOOPBACK.has(ip))) {
       overLimit.add(socket);
       setTimeout(() => socket.close(), 1000).unref();
@@ -41,51 +43,45 @@ export function installConnectionGuard(io: Server, namespaces: GuardedNamespace[
   return { connections: (ip: string) => perIp.get(ip) ?? 0 };
 }
 
-type GuardedSocket = {
-  use(fn: (packet: unknown[], next: (err?: Error) => void) => void): unknown;
-  disconnect(close?: boolean): unknown;
-};
+/** One socket's event count in the current window; kept on `socket.data`. */
+export type EventWindow = { start: number; count: number; cut: boolean };
+type BudgetedSocket = { data: { events?: EventWindow }; disconnect(close?: boolean): unknown };
 
 /**
- * Per-socket event budget (any event, valid or not): over `limit` events in a window, events are answered
- * `rate_limited` without running; at twice the limit the client is cut off (told so in the ack, then
- * disconnected). Stops a single socket from flooding the store with cheap events such as typing or sync.
+ * Per-socket event budget (every event a handler is registered for, valid payload or not): over `limit`
+ * events in a window, events are answered `rate_limited` without running; at twice the limit the client
+ * is cut off (told so in the ack, then disconnected). Stops a single socket from flooding the store with
+ * cheap events such as typing or sync. One function per namespace, its state a small record per socket
+ * (`admit` runs before each handler, see realtime/handle.ts); events without a handler do nothing anyway.
  */
-export function installEventGuard(
-  socket: GuardedSocket,
-  budget: { limit: number; windowMs: number },
-  onCutOff: () => void,
-) {
-  let windowStart = Date.now();
-  let count = 0;
-  let cut = false;
-  socket.use((packet, next) => {
+export function eventBudget(budget: { limit: number; windowMs: number }, onCutOff: (socket: BudgetedSocket) => void) {
+  return function admit(socket: BudgetedSocket, ack: ((res: unknown) => void) | undefined): boolean {
     const now = Date.now();
-    if (now - windowStart >= budget.windowMs) {
-      windowStart = now;
-      count = 0;
+    socket.data.events ??= { start: now, count: 0, cut: false };
+    const window = socket.data.events;
+    if (now - window.start >= budget.windowMs) {
+      window.start = now;
+      window.count = 0;
     }
-    count++;
-    if (count <= budget.limit && !cut) return next();
-    const ack = packet[packet.length - 1];
-    const over = count > budget.limit * 2 || cut;
+    window.count++;
+    if (window.count <= budget.limit && !window.cut) return true;
+    const over = window.count > budget.limit * 2 || window.cut;
     const message = over
       ? 'too many events: this connection is closed'
       : 'too many events; slow down or this connection will be closed';
-    if (typeof ack === 'function') {
-      try {
-        ack({ ok: false, error: { code: 'rate_limited', message } });
-      } catch {
-        // the client went away
-      }
+    try {
+      ack?.({ ok: false, error: { code: 'rate_limited', message } });
+    } catch {
+      // the client went away
     }
-    if (over && !cut) {
-      cut = true;
-      onCutOff();
+    if (over && !window.cut) {
+      window.cut = true;
+      onCutOff(socket);
       // Let the last acknowledgement leave before the connection goes.
       setTimeout(() => socket.disconnect(true), 50).unref();
     }
-  });
+    return false;
+  };
 }
 
 type HandshakeNamespace = {

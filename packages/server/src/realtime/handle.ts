@@ -30,6 +30,10 @@ export function inFlightTracker() {
 
 export type HandlerContext = { log: Logger; metrics: Metrics; inFlight: ReturnType<typeof inFlightTracker> };
 
+/** Runs before every handler of a namespace; false = the event was answered already and is dropped. */
+// biome-ignore lint/suspicious/noExplicitAny: the socket type is the namespace's
+export type Admit = (socket: any, ack: ((res: unknown) => void) | undefined) => boolean;
+
 type Listener = (...args: unknown[]) => void;
 type SocketLike = { on(event: string, listener: Listener): unknown };
 
@@ -48,54 +52,94 @@ export function errorBody(error: unknown, log: Logger, event: string): ErrorBody
 }
 
 /**
- * Registers a socket event: validates the payload with its zod schema, runs the handler, and answers the
- * acknowledgement with `{ok:true,...}` or `{ok:false,error}`. Never throws; a missing ack is tolerated.
+ * One socket event: its payload schema and what it does. `run` gets the socket it came from, so one
+ * handler serves every connection of a namespace.
  */
-export function handle<S extends z.ZodType, R extends object>(
-  socket: SocketLike,
+export type EventHandler<S extends z.ZodType, Sock> = {
+  schema: S;
+  run(payload: z.infer<S>, socket: Sock): Promise<object> | object;
+};
+
+/** Declares a handler with its payload type inferred from the schema. */
+export function on<Sock>() {
+  return <S extends z.ZodType>(schema: S, run: (payload: z.infer<S>, socket: Sock) => Promise<object> | object) =>
+    ({ schema, run }) as EventHandler<S, Sock>;
+}
+
+/**
+ * Turns a namespace's handler table into socket.io listeners, ONCE per namespace: socket.io calls a
+ * listener with `this` = the socket, so a connection costs one reference per event instead of a set of
+ * closures (memory per idle visitor: docs/performance.md). Each listener validates the payload with its
+ * zod schema, runs the handler, and answers the acknowledgement with `{ok:true,...}` or `{ok:false,error}`.
+ * Never throws; a missing ack is tolerated.
+ */
+export function listeners<Sock>(
+  ctx: HandlerContext,
+  // biome-ignore lint/suspicious/noExplicitAny: each entry carries its own schema type
+  table: Record<string, EventHandler<any, Sock>>,
+  admit?: Admit,
+): [string, Listener][] {
+  return Object.entries(table).map(([event, handler]) => [
+    event,
+    function (this: Sock, ...args: unknown[]) {
+      if (admit) {
+        const last = args[args.length - 1];
+        if (!admit(this, typeof last === 'function' ? (last as (res: unknown) => void) : undefined)) return;
+      }
+      void dispatch(ctx, event, handler, this, args);
+    },
+  ]);
+}
+
+/** Registers the shared listeners on one socket. */
+export function attach(socket: SocketLike, shared: [string, Listener][]): void {
+  for (const [event, listener] of shared) socket.on(event, listener);
+}
+
+async function dispatch<Sock>(
   ctx: HandlerContext,
   event: string,
-  schema: S,
-  fn: (payload: z.infer<S>) => Promise<R> | R,
-): void {
-  socket.on(event, async (...args: unknown[]) => {
-    const last = args[args.length - 1];
-    const ack = typeof last === 'function' ? (last as (res: Ack<R>) => void) : () => {};
-    const raw = typeof args[0] === 'function' ? undefined : args[0];
-    const started = performance.now();
-    const reply = (res: Ack<R>) => {
-      if (!res.ok) ctx.metrics.rejected.inc({ code: res.error.code });
-      ctx.metrics.ackLatency.observe({ event }, (performance.now() - started) / 1000);
-      try {
-        ack(res);
-      } catch {
-        // The client went away; nothing to tell.
-      }
-    };
-    const parsed = schema.safeParse(raw ?? {});
-    if (parsed.success && containsNul(parsed.data)) {
-      reply({ ok: false, error: { code: 'invalid_payload', message: 'payload: NUL characters are not allowed' } });
-      return;
-    }
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      reply({
-        ok: false,
-        error: {
-          code: 'invalid_payload',
-          message: issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : 'invalid payload',
-        },
-      });
-      return;
-    }
-    ctx.inFlight.begin();
+  // biome-ignore lint/suspicious/noExplicitAny: see listeners()
+  handler: EventHandler<any, Sock>,
+  socket: Sock,
+  args: unknown[],
+): Promise<void> {
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as (res: Ack<object>) => void) : () => {};
+  const raw = typeof args[0] === 'function' ? undefined : args[0];
+  const started = performance.now();
+  const reply = (res: Ack<object>) => {
+    if (!res.ok) ctx.metrics.rejected.inc({ code: res.error.code });
+    ctx.metrics.ackLatency.observe({ event }, (performance.now() - started) / 1000);
     try {
-      const result = await fn(parsed.data);
-      reply({ ok: true, ...result });
-    } catch (error) {
-      reply({ ok: false, error: errorBody(error, ctx.log, event) });
-    } finally {
-      ctx.inFlight.end();
+      ack(res);
+    } catch {
+      // The client went away; nothing to tell.
     }
-  });
+  };
+  const parsed = handler.schema.safeParse(raw ?? {});
+  if (parsed.success && containsNul(parsed.data)) {
+    reply({ ok: false, error: { code: 'invalid_payload', message: 'payload: NUL characters are not allowed' } });
+    return;
+  }
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    reply({
+      ok: false,
+      error: {
+        code: 'invalid_payload',
+        message: issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : 'invalid payload',
+      },
+    });
+    return;
+  }
+  ctx.inFlight.begin();
+  try {
+    const result = await handler.run(parsed.data, socket);
+    reply({ ok: true, ...result });
+  } catch (error) {
+    reply({ ok: false, error: errorBody(error, ctx.log, event) });
+  } finally {
+    ctx.inFlight.end();
+  }
 }

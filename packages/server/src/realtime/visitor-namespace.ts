@@ -12,13 +12,23 @@ import { publicConversation } from '../store/rows.js';
 import type { SiteWithSecret } from '../store/sites-repo.js';
 import type { Store } from '../store/store.js';
 import type { Visitor } from '../store/visitors-repo.js';
-import { installEventGuard } from './connection-guard.js';
-import { type HandlerContext, handle } from './handle.js';
+import { type EventWindow, eventBudget } from './connection-guard.js';
+import { attach, type HandlerContext, listeners, on } from './handle.js';
 import type { VisitorNamespace } from './notifier.js';
 import { rooms } from './rooms.js';
 import { connectError, type SiteCache } from './site-cache.js';
 
-type VisitorData = { site: SiteWithSecret; visitor: Visitor };
+/** What a visitor connection keeps: its site (shared, from the site cache) and the visitor's identity. */
+type VisitorData = { site: SiteWithSecret; visitor: ConnectedVisitor; events?: EventWindow };
+type ConnectedVisitor = Pick<Visitor, 'id' | 'name' | 'email' | 'userId'>;
+type VisitorSocket = Socket & { data: VisitorData };
+
+const connectedVisitor = ({ id, name, email, userId }: Visitor): ConnectedVisitor => ({ id, name, email, userId });
+
+/** `messages:sync` from a visitor: the conversation is optional (default: the current one). */
+const visitorSync = schemas.messagesSync.extend({
+  conversationId: schemas.conversationRef.shape.conversationId.optional(),
+});
 
 export type VisitorDeps = HandlerContext & {
   config: Config;
@@ -50,7 +60,7 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
         return next(connectError('blocked', 'you cannot use the chat of this site'));
       const visitor = own ?? (await store.visitors.create(site.id));
       await store.blocks.recordAddress(visitor.id, ip);
-      socket.data = { site, visitor } satisfies VisitorData;
+      socket.data = { site, visitor: connectedVisitor(visitor) } satisfies VisitorData;
       next();
     } catch (error) {
       deps.log.error({ err: error }, 'visitor handshake failed');
@@ -58,103 +68,110 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
     }
   });
 
-  ns.on('connection', async (socket: Socket) => {
-    const data = socket.data as VisitorData;
-    deps.metrics.connections.inc({ kind: 'visitor' });
-    socket.on('disconnect', () => deps.metrics.connections.dec({ kind: 'visitor' }));
-    installEventGuard(socket, config.visitorEventLimit, () =>
-      deps.log.warn({ visitorId: data.visitor.id, siteId: data.site.id }, 'visitor flooding: connection cut off'),
-    );
-    const ctx = deps;
-    const visitorRef = () => ({ id: data.visitor.id, siteId: data.site.id, name: data.visitor.name });
+  const visitorRef = ({ data }: VisitorSocket) => ({
+    id: data.visitor.id,
+    siteId: data.site.id,
+    name: data.visitor.name,
+  });
+  const currentConversation = async (visitorId: string): Promise<Conversation | null> => {
+    const conversation =
+      (await store.conversations.openForVisitor(visitorId)) ?? (await store.conversations.latestForVisitor(visitorId));
+    return conversation ? publicConversation(conversation) : null;
+  };
+  const session = async ({ data }: VisitorSocket): Promise<VisitorSession> => ({
+    visitorId: data.visitor.id,
+    visitorToken: tokens.issue(data.visitor.id, data.site.id),
+    conversation: await currentConversation(data.visitor.id),
+    name: data.visitor.name,
+    email: data.visitor.email,
+    verified: data.visitor.userId !== null,
+  });
 
-    const currentConversation = async (): Promise<Conversation | null> => {
-      const conversation =
-        (await store.conversations.openForVisitor(data.visitor.id)) ??
-        (await store.conversations.latestForVisitor(data.visitor.id));
-      return conversation ? publicConversation(conversation) : null;
-    };
-    const session = async (): Promise<VisitorSession> => ({
-      visitorId: data.visitor.id,
-      visitorToken: tokens.issue(data.visitor.id, data.site.id),
-      conversation: await currentConversation(),
-      name: data.visitor.name,
-      email: data.visitor.email,
-      verified: data.visitor.userId !== null,
-    });
+  // The handlers, built once for the namespace: a connection only holds references to them.
+  const handler = on<VisitorSocket>();
+  const events = listeners<VisitorSocket>(
+    deps,
+    {
+      'message:send': handler(schemas.visitorMessageSend, async (payload, socket) => {
+        const { data } = socket;
+        const hits = await coord.increment(`rate:visitor:${data.visitor.id}`, config.visitorMessageLimit.windowMs);
+        if (hits > config.visitorMessageLimit.limit)
+          throw refuse('rate_limited', 'you are sending messages too fast; wait a few seconds');
+        const siteHits = await coord.increment(`rate:site:${data.site.id}`, config.siteMessageLimit.windowMs);
+        if (siteHits > config.siteMessageLimit.limit)
+          throw refuse('rate_limited', 'this chat is receiving too many messages right now; wait a few seconds');
+        const message = await chat.visitorSend(visitorRef(socket), payload);
+        return { message };
+      }),
 
-    handle(socket, ctx, 'message:send', schemas.visitorMessageSend, async (payload) => {
-      const hits = await coord.increment(`rate:visitor:${data.visitor.id}`, config.visitorMessageLimit.windowMs);
-      if (hits > config.visitorMessageLimit.limit)
-        throw refuse('rate_limited', 'you are sending messages too fast; wait a few seconds');
-      const siteHits = await coord.increment(`rate:site:${data.site.id}`, config.siteMessageLimit.windowMs);
-      if (siteHits > config.siteMessageLimit.limit)
-        throw refuse('rate_limited', 'this chat is receiving too many messages right now; wait a few seconds');
-      const message = await chat.visitorSend(visitorRef(), payload);
-      return { message };
-    });
-
-    handle(
-      socket,
-      ctx,
-      'messages:sync',
-      schemas.messagesSync.extend({ conversationId: schemas.conversationRef.shape.conversationId.optional() }),
-      async (payload) => {
+      'messages:sync': handler(visitorSync, async (payload, { data }) => {
         const conversation = payload.conversationId
           ? publicConversation(await chat.visitorOwned(data.visitor.id, payload.conversationId))
-          : await currentConversation();
+          : await currentConversation(data.visitor.id);
         const messages: Message[] = conversation
           ? await store.messages.list(conversation.id, { after: payload.after ?? 0, includeInternal: false })
           : [];
         return { messages, conversation };
-      },
-    );
+      }),
 
-    handle(socket, ctx, 'typing', schemas.visitorTyping, async (payload) => {
-      const conversation = await store.conversations.openForVisitor(data.visitor.id);
-      if (conversation) deps.notifier.visitorTyping(publicConversation(conversation), payload.typing, payload.preview);
-      return {};
-    });
+      typing: handler(schemas.visitorTyping, async (payload, { data }) => {
+        const conversation = await store.conversations.openForVisitor(data.visitor.id);
+        if (conversation)
+          deps.notifier.visitorTyping(publicConversation(conversation), payload.typing, payload.preview);
+        return {};
+      }),
 
-    handle(socket, ctx, 'conversation:rate', schemas.conversationRate, async (payload) => ({
-      conversation: await chat.rate(data.visitor.id, payload),
-    }));
+      'conversation:rate': handler(schemas.conversationRate, async (payload, { data }) => ({
+        conversation: await chat.rate(data.visitor.id, payload),
+      })),
 
-    handle(socket, ctx, 'conversation:close', schemas.conversationRef, async (payload) => ({
-      conversation: await chat.visitorClose(data.visitor.id, payload.conversationId),
-    }));
+      'conversation:close': handler(schemas.conversationRef, async (payload, { data }) => ({
+        conversation: await chat.visitorClose(data.visitor.id, payload.conversationId),
+      })),
 
-    handle(socket, ctx, 'visitor:update', schemas.visitorUpdate, async (payload) => {
-      const updated = await store.visitors.update(data.visitor.id, payload);
-      if (updated) data.visitor = updated;
-      const open = await store.conversations.openForVisitor(data.visitor.id);
-      if (open) deps.notifier.conversationUpdated(publicConversation(open));
-      return {};
-    });
+      'visitor:update': handler(schemas.visitorUpdate, async (payload, { data }) => {
+        const updated = await store.visitors.update(data.visitor.id, payload);
+        if (updated) data.visitor = connectedVisitor(updated);
+        const open = await store.conversations.openForVisitor(data.visitor.id);
+        if (open) deps.notifier.conversationUpdated(publicConversation(open));
+        return {};
+      }),
 
-    handle(socket, ctx, 'visitor:context', schemas.visitorContext, async (payload) => {
-      const userAgent = String(socket.handshake.headers['user-agent'] ?? '').slice(0, 400);
-      await store.visitors.setContext(data.visitor.id, { ...payload, userAgent });
-      return {};
-    });
+      'visitor:context': handler(schemas.visitorContext, async (payload, socket) => {
+        const userAgent = String(socket.handshake.headers['user-agent'] ?? '').slice(0, 400);
+        await store.visitors.setContext(socket.data.visitor.id, { ...payload, userAgent });
+        return {};
+      }),
 
-    handle(socket, ctx, 'visitor:identify', schemas.visitorIdentify, async (payload) => {
-      const expected = hmacHex(data.site.identitySecret, payload.userId);
-      if (!safeEqual(payload.userHash.toLowerCase(), expected))
-        throw refuse('forbidden', 'identity verification failed: userHash does not match');
-      const owner = await store.visitors.bindUser(data.visitor.id, data.site.id, payload.userId);
-      const updated = (await store.visitors.update(owner.id, { name: payload.name, email: payload.email })) ?? owner;
-      if (updated.id !== data.visitor.id) {
-        await socket.leave(rooms.visitor(data.visitor.id));
-        await socket.join(rooms.visitor(updated.id));
-      }
-      data.visitor = updated;
-      return { session: await session() };
-    });
+      'visitor:identify': handler(schemas.visitorIdentify, async (payload, socket) => {
+        const { data } = socket;
+        const expected = hmacHex(data.site.identitySecret, payload.userId);
+        if (!safeEqual(payload.userHash.toLowerCase(), expected))
+          throw refuse('forbidden', 'identity verification failed: userHash does not match');
+        const owner = await store.visitors.bindUser(data.visitor.id, data.site.id, payload.userId);
+        const updated = (await store.visitors.update(owner.id, { name: payload.name, email: payload.email })) ?? owner;
+        if (updated.id !== data.visitor.id) {
+          await socket.leave(rooms.visitor(data.visitor.id));
+          await socket.join(rooms.visitor(updated.id));
+        }
+        data.visitor = connectedVisitor(updated);
+        return { session: await session(socket) };
+      }),
+    },
+    eventBudget(config.visitorEventLimit, ({ data }) =>
+      deps.log.warn(
+        { visitorId: (data as VisitorData).visitor.id, siteId: (data as VisitorData).site.id },
+        'visitor flooding: connection cut off',
+      ),
+    ),
+  );
 
+  ns.on('connection', async (raw: Socket) => {
+    const socket = raw as VisitorSocket;
+    attach(socket, events);
     try {
-      await socket.join(rooms.visitor(data.visitor.id));
-      socket.emit('session', await session());
+      await socket.join(rooms.visitor(socket.data.visitor.id));
+      socket.emit('session', await session(socket));
     } catch (error) {
       // The store is unavailable: let the client reconnect rather than wait for a session forever.
       deps.log.warn({ err: error }, 'visitor session failed');
