@@ -351,6 +351,17 @@ for (const backend of backends) {
       }
     });
 
+    it('returns a large result of a named statement whole (a reply of several MB, many chunks)', async () => {
+      const big = statement(
+        'test_big',
+        "select g as n, repeat('é', 1000) || g::text as text from generate_series(1, $1::int) g",
+      );
+      const rows = await store.db.query<{ n: number; text: string }>(big, [3000]);
+      expect(rows).toHaveLength(3000);
+      expect(rows[2999]).toEqual({ n: 3000, text: `${'é'.repeat(1000)}3000` });
+      expect(rows.every((row, i) => row.n === i + 1 && row.text.length === 1000 + String(i + 1).length)).toBe(true);
+    });
+
     it('returns Date, arrays, JSON and nulls as the driver does', async () => {
       const [row] = await store.db.query(
         `select now() as at, array['a','b']::text[] as list, '{"x":[1,{"y":true}]}'::jsonb as doc,

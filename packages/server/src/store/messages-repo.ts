@@ -45,7 +45,8 @@ const APPEND_SQL = statement(
 with earlier as (
   select ${MESSAGE_COLUMNS} from messages m
   where $3::text is not null and m.client_id = $3
-    and m.conversation_id in (select c.id from conversations c where c.id = $1 or ($11::text is not null and c.visitor_id = $11))
+    and (m.conversation_id = $1 or exists (select 1 from conversations c
+      where c.id = m.conversation_id and $11::text is not null and c.visitor_id = $11))
   limit 1
 ), bump as (
   update conversations set last_seq = last_seq + 1, updated_at = now(),
@@ -95,8 +96,8 @@ with input as (
   left join lateral (
     select ${MESSAGE_COLUMNS} from messages m
     where i.client_id is not null and m.client_id = i.client_id
-      and m.conversation_id in (select c.id from conversations c
-        where c.id = i.conversation_id or (i.visitor_id is not null and c.visitor_id = i.visitor_id))
+      and (m.conversation_id = i.conversation_id or exists (select 1 from conversations c
+        where c.id = m.conversation_id and i.visitor_id is not null and c.visitor_id = i.visitor_id))
     limit 1
   ) e on true
 ), want as (

@@ -1,24 +1,28 @@
-import { type PGlite, parse, protocol } from '@electric-sql/pglite';
+import { type PGlite, protocol } from '@electric-sql/pglite';
+import { type BackendReply, readBackendReply } from './pg-wire.js';
 import type { Row } from './sql.js';
 
 /**
  * Named prepared statements for PGlite, whose `query()` parses, describes and plans its SQL on every call
- * (PostgreSQL's unnamed statement). Here a hot statement is parsed and described once; each later call only
- * binds, executes and syncs, in ONE call into the WASM backend, and PostgreSQL's plan cache may reuse a
- * generic plan. Same locking as `query()`: the transaction mutex (nothing runs inside someone else's
- * transaction) and the query mutex. Same parsing of the results (PGlite's own `parseResults`).
+ * (PostgreSQL's unnamed statement) and decodes the reply with a general-purpose protocol parser. Here a
+ * hot statement is parsed and described once; each later call only binds, executes and syncs, in ONE call
+ * into the WASM backend, PostgreSQL's plan cache may reuse a generic plan, and the reply is read by the
+ * small decoder in pg-wire.ts (rows with PGlite's own type parsers, errors as PGlite's DatabaseError).
+ * Same locking as `query()`: the transaction mutex (nothing runs inside someone else's transaction) and
+ * the query mutex.
  */
-type Described = { paramTypes: number[] };
+type Described = { paramTypes: number[]; fields: { name: string; typeId: number }[] };
 
 /** What PGlite has but does not declare on its public type. */
 type PgliteInternals = {
   serializers: Record<number, (value: unknown) => string>;
-  parsers: Parameters<typeof parse.parseResults>[1];
+  parsers: Record<number, (value: string, typeId: number) => unknown>;
   _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T>;
   _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T>;
 };
 
 const { serialize } = protocol;
+const SYNC = serialize.sync();
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -33,39 +37,52 @@ function concat(parts: Uint8Array[]): Uint8Array {
 export function pglitePrepared(db: PGlite) {
   const internals = db as unknown as PGlite & PgliteInternals;
   const described = new Map<string, Described>();
-  const run = (message: Uint8Array) => db.execProtocolStream(message, { syncToFs: false });
+  const run = async (message: Uint8Array): Promise<BackendReply> => {
+    // The streaming variant: PGlite hands over the raw reply without parsing it (its buffered variant
+    // parses every reply too, into a list that only its own query() clears).
+    const chunks: Uint8Array[] = [];
+    await db.execProtocolRawStream(message, {
+      syncToFs: false,
+      onRawData: (chunk) => chunks.push(chunk.slice()), // a view into WASM memory: copy it
+    });
+    const reply = readBackendReply(chunks.length === 1 ? chunks[0]! : concat(chunks));
+    if (reply.error) throw reply.error;
+    return reply;
+  };
 
   /** Parse + describe (+ sync, so that a failed parse leaves no open error state). */
   async function prepare(name: string, text: string): Promise<Described> {
-    const messages = await run(
-      concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
-    );
-    const params = messages.find((m) => m.name === 'parameterDescription') as { dataTypeIDs: number[] } | undefined;
-    const result = { paramTypes: params?.dataTypeIDs ?? [] };
+    const reply = await run(concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), SYNC]));
+    const result = { paramTypes: reply.paramTypes, fields: reply.fields };
     described.set(name, result);
     return result;
   }
 
+  const parse = (value: string, typeId: number) => {
+    const parser = internals.parsers[typeId];
+    return parser ? parser(value, typeId) : value;
+  };
+
   return async function query<T extends Row>(name: string, text: string, params: unknown[]): Promise<T[]> {
     return internals._runExclusiveTransaction(() =>
       internals._runExclusiveQuery(async () => {
-        const { paramTypes } = described.get(name) ?? (await prepare(name, text));
+        const { paramTypes, fields } = described.get(name) ?? (await prepare(name, text));
         const values = params.map((value, i) => {
           if (value === null || value === undefined) return null;
           const serializer = internals.serializers[paramTypes[i]!];
           return serializer ? serializer(value) : String(value);
         });
         // Sync is part of the same call: after an error the backend is back to idle before we throw.
-        const messages = await run(
-          concat([
-            serialize.bind({ statement: name, values }),
-            serialize.describe({ type: 'P' }),
-            serialize.execute({}),
-            serialize.sync(),
-          ]),
-        );
+        const reply = await run(concat([serialize.bind({ statement: name, values }), serialize.execute({}), SYNC]));
         await db.syncToFs();
-        return (parse.parseResults(messages, internals.parsers)[0]?.rows ?? []) as T[];
+        return reply.rows.map((cells) => {
+          const row: Row = {};
+          for (let i = 0; i < fields.length; i++) {
+            const cell = cells[i];
+            row[fields[i]!.name] = cell === null || cell === undefined ? null : parse(cell, fields[i]!.typeId);
+          }
+          return row as T;
+        });
       }),
     );
   };
