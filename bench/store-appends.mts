@@ -1,0 +1,66 @@
+// The store alone, no sockets: time per append on PGlite, one by one and in batches of 50, with the hot
+// statements prepared (as the server runs them) or as plain SQL (what they cost before), on tables already
+// holding 5 000 conversations and 100 000 messages. `--cached-on-empty` prepares the statements and runs them
+// on empty tables first (a fresh install), then fills the tables: the plan PostgreSQL caches then must still
+// be index-driven (docs/performance.md, section 4).
+// Run: node --import tsx bench/store-appends.mts [--unnamed] [--cached-on-empty]
+
+import type { NewMessage } from '../packages/server/src/store/messages-repo.ts';
+import { migrate } from '../packages/server/src/store/migrations.ts';
+import { openPgliteInline } from '../packages/server/src/store/pglite-inline.ts';
+import { type SqlDatabase, sqlText } from '../packages/server/src/store/sql.ts';
+import { storeOn } from '../packages/server/src/store/store.ts';
+
+const args = new Set(process.argv.slice(2));
+const raw = await openPgliteInline('memory://');
+await migrate(raw);
+const db: SqlDatabase = args.has('--unnamed')
+  ? { ...raw, query: (sql, params) => raw.query(sqlText(sql), params) }
+  : raw;
+const store = storeOn(db);
+const site = await store.sites.create({ name: 'bench', allowedOrigins: [] });
+const fill = (sql: string) => raw.exec(sql.replaceAll('$site', `'${site.id}'`));
+await fill(`
+  insert into visitors (id, site_id) select 'v' || g, $site from generate_series(1, 5000) g;
+  insert into conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at, queued_at)
+    select 'c' || g, $site, 'v' || g, case when g > 100 then 'closed' else 'queued' end, 20, now(), now(), now()
+    from generate_series(1, 5000) g`);
+const messages = `insert into messages (id, conversation_id, seq, client_id, author, text)
+  select 'm' || g || '_' || s, 'c' || g, s, 'k' || g || '_' || s, 'visitor', 'hello'
+  from generate_series($from, 5000) g, generate_series(1, 20) s`;
+let n = 0;
+const message = (k: number): NewMessage => ({
+  conversationId: `c${(k % 100) + 1}`,
+  clientId: `x${n++}`,
+  author: 'visitor',
+  authorId: `v${(k % 100) + 1}`,
+  authorName: null,
+  text: 'hello there',
+  internal: false,
+  requireOpen: true,
+  visitorId: `v${(k % 100) + 1}`,
+});
+const singles = async (count: number) => {
+  for (let i = 0; i < count; i++) await store.messages.appendUnbatched(message(i));
+};
+const batches = async (count: number) => {
+  for (let b = 0; b < count; b++)
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.messages.append(message(i))));
+};
+if (args.has('--cached-on-empty')) {
+  await singles(20);
+  await batches(10);
+  await fill(messages.replace('$from', '101'));
+} else await fill(messages.replace('$from', '1'));
+
+const mode = `${args.has('--unnamed') ? 'plain SQL' : 'prepared'}${args.has('--cached-on-empty') ? ', cached on empty tables' : ''}`;
+for (let round = 0; round < 3; round++) {
+  let t = performance.now();
+  await singles(400);
+  const single = (performance.now() - t) / 400;
+  t = performance.now();
+  await batches(20);
+  const batch = (performance.now() - t) / 20;
+  console.log(`${mode}: single append ${single.toFixed(2)} ms, batch of 50 ${batch.toFixed(2)} ms`);
+}
+await raw.close();
