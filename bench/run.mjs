@@ -2,9 +2,13 @@
 // Options: --quick (small, for a smoke run), --full (5k idle visitors, longer), --only=idle,active,burst,
 // --store=postgres (DATABASE_URL/REDIS_URL from the environment), --write-docs (docs/performance.md),
 // --profile (Parley runs with --cpu-prof; .cpuprofile files land in bench/results/profiles),
-// --server=path/to/main.js (another build of Parley, for before/after runs of one change).
+// --server=path/to/main.js (another build of Parley, for before/after runs of one change),
+// --processes=2 (active and burst on two processes joined through Redis: visitors on one, agents on the
+// other; Parley on PostgreSQL + Redis, the relay with the same Redis Streams adapter; needs DATABASE_URL,
+// whose database — named parley_bench… — is dropped and recreated for each Parley start, and REDIS_URL).
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { benchDatabaseName } from './lib/processes.mjs';
 import { machine, printTable, ratioChart, rowsFrom, writeResults } from './lib/report.mjs';
 import { active, burst, idle } from './lib/scenarios.mjs';
 import { widgetOnHostPage } from './lib/widget-scenario.mjs';
@@ -13,9 +17,20 @@ const args = new Set(process.argv.slice(2));
 const opt = (name) => [...args].find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = args.has('--quick');
 const full = args.has('--full');
-const only = opt('only')?.split(',') ?? ['idle', 'active', 'burst', 'widget'];
+const processes = Number(opt('processes') ?? 1);
+if (processes !== 1 && processes !== 2) throw new Error(`--processes=${opt('processes')}: only 1 or 2`);
+// Two processes only apply to the conversation scenarios: they are the default then, others are refused.
+const only = opt('only')?.split(',') ?? (processes === 2 ? ['active', 'burst'] : ['idle', 'active', 'burst', 'widget']);
+if (processes === 2 && only.some((name) => name !== 'active' && name !== 'burst'))
+  throw new Error('--processes=2 applies to --only=active,burst (idle and widget are single-process scenarios)');
 const env = {};
-if (opt('store') === 'postgres') {
+if (processes === 2) {
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+    throw new Error('--processes=2 needs DATABASE_URL and REDIS_URL (PostgreSQL + Redis, shared by both processes)');
+  benchDatabaseName(process.env.DATABASE_URL); // fails now rather than after the baseline ran
+  env.DATABASE_URL = process.env.DATABASE_URL;
+  env.REDIS_URL = process.env.REDIS_URL;
+} else if (opt('store') === 'postgres') {
   if (!process.env.DATABASE_URL) throw new Error('--store=postgres needs DATABASE_URL (and optionally REDIS_URL)');
   env.DATABASE_URL = process.env.DATABASE_URL;
   if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
@@ -34,8 +49,9 @@ const plans = {
     intervalMs: 5000,
     durationMs: quick ? 8000 : full ? 40_000 : 20_000,
     env,
+    processes,
   },
-  burst: { visitors: quick ? 20 : 100, agents: 4, durationMs: quick ? 4000 : 10_000, env },
+  burst: { visitors: quick ? 20 : 100, agents: 4, durationMs: quick ? 4000 : 10_000, env, processes },
 };
 const scenarios = { idle, active, burst };
 const results = {};
@@ -54,7 +70,7 @@ for (const name of only) {
 }
 const rows = rowsFrom(results);
 printTable(rows);
-const stamp = writeResults({ plans, ...results }, rows, `${root}/bench/results`);
+const stamp = writeResults({ processes, plans, ...results }, rows, `${root}/bench/results`);
 writeFileSync(`${root}/bench/results/latest-ratios.svg`, ratioChart(rows));
 if (args.has('--write-docs')) {
   const m = machine();

@@ -1,5 +1,9 @@
 // The baseline: a bare Socket.IO relay with the same event names as Parley and none of its work
 // (no auth, no validation, no storage, no routing state). Started as its own process, like Parley.
+// BENCH_RELAY_REDIS_URL (two-process runs): several relays joined by the adapter Parley uses (Redis
+// Streams, node-redis, same options as packages/server/src/coord/redis-adapter.ts), with stream and
+// channel names under BENCH_RELAY_REDIS_PREFIX; a visitor's agent is then picked among all processes'
+// agents. Without it: one process, in-memory adapter, the agent picked from a local array.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 
@@ -10,7 +14,29 @@ const httpServer = createServer((req, res) => {
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify(process.memoryUsage()));
 });
-const io = new Server(httpServer, { perMessageDeflate: false, cors: { origin: true } });
+const redisUrl = process.env.BENCH_RELAY_REDIS_URL;
+let adapter;
+if (redisUrl) {
+  const { createClient } = await import('redis');
+  const { createAdapter } = await import('@socket.io/redis-streams-adapter');
+  const prefix = process.env.BENCH_RELAY_REDIS_PREFIX ?? 'bench-relay:';
+  const client = createClient({
+    url: redisUrl,
+    commandsQueueMaxLength: 10_000,
+    socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(100 * 2 ** Math.min(n, 5), 2000) },
+    pingInterval: 5000,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  adapter = createAdapter(client, {
+    streamName: `${prefix}socket.io`,
+    channelPrefix: `${prefix}socket.io`,
+    sessionKeyPrefix: `${prefix}sio:session:`,
+    maxLen: 10_000,
+    blockTimeInMs: 2000,
+  });
+}
+const io = new Server(httpServer, { perMessageDeflate: false, cors: { origin: true }, adapter });
 const agents = [];
 let next = 0;
 let seq = 0;
@@ -37,8 +63,15 @@ io.of('/agent').on('connection', (socket) => {
   socket.on('disconnect', () => agents.splice(agents.indexOf(socket), 1));
 });
 
+/** Two-process mode: an agent among every process's agents (adapter-wide), round robin over a stable order. */
+async function pickAgentId() {
+  const all = (await io.of('/agent').fetchSockets()).map((s) => s.id).sort();
+  return all.length ? all[next++ % all.length] : null;
+}
+
 io.of('/visitor').on('connection', (socket) => {
   const conversationId = socket.id;
+  if (redisUrl) return clusteredVisitor(socket, conversationId);
   const agent = agents.length ? agents[next++ % agents.length] : null;
   socket.join(`visitor:${conversationId}`);
   socket.emit('session', { visitorId: socket.id, visitorToken: 'x', conversation: null });
@@ -58,6 +91,37 @@ io.of('/visitor').on('connection', (socket) => {
     if (agent) io.of('/agent').to(`agent:${agent.id}`).emit('message:new', message);
   });
 });
+
+function clusteredVisitor(socket, conversationId) {
+  // Picked once, at connection (an adapter-wide request); messages sent before it resolves wait for it.
+  let agentId = null;
+  const picked = pickAgentId()
+    .then((id) => {
+      agentId = id;
+    })
+    .catch(() => {});
+  socket.join(`visitor:${conversationId}`);
+  socket.emit('session', { visitorId: socket.id, visitorToken: 'x', conversation: null });
+  socket.on('message:send', (payload, ack) => {
+    const message = {
+      id: String(++seq),
+      conversationId,
+      seq,
+      clientId: payload.clientId,
+      author: 'visitor',
+      authorName: null,
+      text: payload.text,
+      internal: false,
+      createdAt: new Date().toISOString(),
+    };
+    ack?.({ ok: true, message });
+    const send = () => {
+      if (agentId) io.of('/agent').to(`agent:${agentId}`).emit('message:new', message);
+    };
+    if (agentId) send();
+    else picked.then(send);
+  });
+}
 
 httpServer.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ msg: 'listening', port: httpServer.address().port })}\n`);

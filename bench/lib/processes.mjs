@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
@@ -129,4 +130,88 @@ export async function prepareParley(url, count, maxChats) {
     tokens.push((await api(url, '/api/auth/login', { body: { email, password: 'bench-password-1' } })).token);
   }
   return { siteKey, tokens };
+}
+
+/**
+ * Drops and recreates the PostgreSQL database named in `databaseUrl` (through the server's `postgres`
+ * database, with the `pg` package of packages/server). Only names starting with `parley_bench`: the
+ * bench owns those, and must never drop a database it was merely pointed at.
+ */
+export function benchDatabaseName(databaseUrl) {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  if (!/^parley_bench\w*$/.test(name))
+    throw new Error(
+      `--processes=2 drops and recreates the database in DATABASE_URL; its name must start with parley_bench (got "${name}")`,
+    );
+  return name;
+}
+
+export async function freshDatabase(databaseUrl) {
+  const url = new URL(databaseUrl);
+  const name = benchDatabaseName(databaseUrl);
+  const require = createRequire(path.join(root, 'packages/server/package.json'));
+  const pg = (await import(pathToFileURL(require.resolve('pg')).href)).default;
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name}" with (force)`);
+    await client.query(`create database "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deletes the keys under a prefix this run created (never FLUSHDB: the Redis is shared). */
+export async function deleteRedisPrefix(redisUrl, prefix) {
+  const { createClient } = await import('redis');
+  const client = createClient({ url: redisUrl });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
+      if (keys.length) await client.del(keys);
+  } finally {
+    client.destroy();
+  }
+}
+
+let clusterCount = 0;
+
+/**
+ * Two server processes sharing one Redis (and, for Parley, one fresh PostgreSQL database): Parley with the
+ * same PARLEY_REDIS_PREFIX on both, the relay joined by the Redis Streams adapter under its own prefix.
+ * Visitors go to the first process, agents to the second, so every message crosses the Redis fan-out.
+ * The prefix is unique per start (a scenario never sees another one's state) and deleted on stop.
+ */
+export async function startPair(target, { databaseUrl, redisUrl, env = {} }) {
+  if (!databaseUrl || !redisUrl) throw new Error('--processes=2 needs DATABASE_URL and REDIS_URL in the environment');
+  const id = `${Date.now()}-${process.pid}-${++clusterCount}`;
+  let extra;
+  let prefix;
+  if (target === 'parley') {
+    await freshDatabase(databaseUrl);
+    prefix = `bench-${id}:`;
+    extra = { ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: prefix };
+  } else {
+    prefix = `bench-relay-${id}:`;
+    extra = { ...env, BENCH_RELAY_REDIS_URL: redisUrl, BENCH_RELAY_REDIS_PREFIX: prefix };
+  }
+  const start = target === 'parley' ? startParley : startBaseline;
+  // One after the other: the first one migrates the fresh database and creates the admin.
+  const first = await start(extra);
+  const second = await start(extra).catch(async (error) => {
+    await first.stop();
+    throw error;
+  });
+  return {
+    servers: [first, second],
+    visitorUrl: first.url,
+    agentUrl: second.url,
+    prefix,
+    async stop() {
+      await Promise.all([first.stop(), second.stop()]);
+      await deleteRedisPrefix(redisUrl, prefix).catch(() => {});
+    },
+  };
 }

@@ -23,8 +23,12 @@ export function rowsFrom(results) {
   if (active) {
     const p = active.parley;
     const b = active.baseline;
+    // Two-process runs (--processes=2) say so in every label; single-process labels stay as they were.
+    const n = p.processes ?? 1;
+    const within = n > 1 ? `, ${n} processes` : '';
+    const alone = n > 1 ? ` (${n} processes)` : '';
     rows.push([
-      `visitor→agent p50 (${p.visitors} active)`,
+      `visitor→agent p50 (${p.visitors} active${within})`,
       p.visitorToAgent.p50,
       b.visitorToAgent.p50,
       ' ms',
@@ -32,29 +36,53 @@ export function rowsFrom(results) {
       null,
     ]);
     rows.push([
-      `visitor→agent p99 (${p.visitors} active)`,
+      `visitor→agent p99 (${p.visitors} active${within})`,
       p.visitorToAgent.p99,
       b.visitorToAgent.p99,
       ' ms',
       'lower',
       2,
     ]);
-    rows.push([`agent→visitor p50`, p.agentToVisitor.p50, b.agentToVisitor.p50, ' ms', 'lower', null]);
-    rows.push([`agent→visitor p99`, p.agentToVisitor.p99, b.agentToVisitor.p99, ' ms', 'lower', null]);
-    rows.push([`ack p50`, p.ack.p50, b.ack.p50, ' ms', 'lower', null]);
-    rows.push([`ack p99`, p.ack.p99, b.ack.p99, ' ms', 'lower', null]);
-    rows.push([`server CPU at ${p.visitors} active`, p.cpuPercent, b.cpuPercent, ' %', 'lower', null]);
+    rows.push([`agent→visitor p50${alone}`, p.agentToVisitor.p50, b.agentToVisitor.p50, ' ms', 'lower', null]);
+    rows.push([`agent→visitor p99${alone}`, p.agentToVisitor.p99, b.agentToVisitor.p99, ' ms', 'lower', null]);
+    rows.push([`ack p50${alone}`, p.ack.p50, b.ack.p50, ' ms', 'lower', null]);
+    rows.push([`ack p99${alone}`, p.ack.p99, b.ack.p99, ' ms', 'lower', null]);
+    rows.push([
+      `server CPU at ${p.visitors} active${n > 1 ? ` (sum of ${n} processes)` : ''}`,
+      p.cpuPercent,
+      b.cpuPercent,
+      ' %',
+      'lower',
+      null,
+    ]);
   }
   if (burst) {
+    const n = burst.parley.processes ?? 1;
     rows.push([
-      `burst throughput (${burst.parley.visitors} visitors, closed loop)`,
+      `burst throughput (${burst.parley.visitors} visitors, closed loop${n > 1 ? `, ${n} processes` : ''})`,
       burst.parley.messagesPerSecond,
       burst.baseline.messagesPerSecond,
       ' msg/s',
       'higher',
       0.5,
     ]);
-    rows.push([`burst ack p99`, burst.parley.ack.p99, burst.baseline.ack.p99, ' ms', 'lower', null]);
+    rows.push([
+      `burst ack p99${n > 1 ? ` (${n} processes)` : ''}`,
+      burst.parley.ack.p99,
+      burst.baseline.ack.p99,
+      ' ms',
+      'lower',
+      null,
+    ]);
+    if (n > 1)
+      rows.push([
+        `burst visitor→agent p99 (${n} processes)`,
+        burst.parley.visitorToAgent.p99,
+        burst.baseline.visitorToAgent.p99,
+        ' ms',
+        'lower',
+        null,
+      ]);
   }
   if (results.widget) {
     const w = results.widget;

@@ -1,4 +1,4 @@
-import { jsMemory, prepareParley, processUsage, startBaseline, startParley } from './processes.mjs';
+import { jsMemory, prepareParley, processUsage, startBaseline, startPair, startParley } from './processes.mjs';
 import { summarize } from './stats.mjs';
 import { loadWorker } from './workers.mjs';
 
@@ -8,6 +8,24 @@ async function start(target, env, nodeArgs) {
   const extra = nodeArgs ? { BENCH_NODE_ARGS: [env.BENCH_NODE_ARGS, nodeArgs].filter(Boolean).join(' ') } : {};
   return target === 'parley' ? startParley({ ...env, ...extra }) : startBaseline(extra);
 }
+
+/**
+ * The servers of a conversation scenario: one process, or (processes: 2) two joined through Redis with
+ * visitors on the first and agents on the second. CPU is the sum over the processes.
+ */
+async function startServers(target, env, processes = 1) {
+  if (processes === 1) {
+    const server = await start(target, env);
+    return { visitorUrl: server.url, agentUrl: server.url, pids: [server.proc.pid], stop: () => server.stop() };
+  }
+  if (processes !== 2) throw new Error(`--processes=${processes}: only 1 or 2 are supported`);
+  const { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...rest } = env;
+  const extra = env.BENCH_NODE_ARGS ? { BENCH_NODE_ARGS: env.BENCH_NODE_ARGS } : {};
+  const pair = await startPair(target, { databaseUrl, redisUrl, env: target === 'parley' ? rest : extra });
+  return { ...pair, pids: pair.servers.map((s) => s.proc.pid) };
+}
+
+const cpuSecondsOf = (pids) => pids.reduce((sum, pid) => sum + processUsage(pid).cpuSeconds, 0);
 
 const GC_HOOK = `--expose-gc --import=${new URL('./gc-hook.mjs', import.meta.url).href}`;
 
@@ -89,18 +107,18 @@ export async function idle(target, { visitors, env }) {
  * A server with A agents (their own load process) and V visitors (another), every visitor in a
  * conversation assigned to an agent, measurements reset: the common ground of `active` and `burst`.
  */
-async function conversations(target, { visitors, agents, env, replies }) {
-  const server = await start(target, env);
+async function conversations(target, { visitors, agents, env, replies, processes }) {
+  const server = await startServers(target, env, processes);
   let siteKey = null;
   let tokens = Array.from({ length: agents }, () => null);
   if (target === 'parley')
-    ({ siteKey, tokens } = await prepareParley(server.url, agents, Math.ceil(visitors / agents) + 5));
+    ({ siteKey, tokens } = await prepareParley(server.visitorUrl, agents, Math.ceil(visitors / agents) + 5));
   const agentWorker = loadWorker();
   const visitorWorker = loadWorker();
-  await agentWorker.call('agents', { url: server.url, tokens, mode: target });
+  await agentWorker.call('agents', { url: server.agentUrl, tokens, mode: target });
   if (!replies) await agentWorker.call('replies', { on: false });
   await visitorWorker.call('visitors', {
-    url: server.url,
+    url: server.visitorUrl,
     count: visitors,
     siteKey,
     mode: target,
@@ -130,18 +148,19 @@ async function conversations(target, { visitors, agents, env, replies }) {
 }
 
 /** V visitors in conversations with A agents, one message per interval each; agents answer each one. */
-export async function active(target, { visitors, agents, intervalMs, durationMs, env }) {
-  const run = await conversations(target, { visitors, agents, env, replies: true });
-  const cpu0 = processUsage(run.server.proc.pid).cpuSeconds;
+export async function active(target, { visitors, agents, intervalMs, durationMs, env, processes = 1 }) {
+  const run = await conversations(target, { visitors, agents, env, replies: true, processes });
+  const cpu0 = cpuSecondsOf(run.server.pids);
   const t0 = Date.now();
   const { acked } = await run.visitorWorker.call('active', { intervalMs, durationMs });
   await sleep(1000);
-  const cpuSeconds = processUsage(run.server.proc.pid).cpuSeconds - cpu0;
+  const cpuSeconds = cpuSecondsOf(run.server.pids) - cpu0;
   const elapsed = (Date.now() - t0) / 1000;
   const { v, a } = await run.finish();
   return {
     visitors,
     agents,
+    processes,
     acked,
     ack: summarize(v.ack),
     visitorToAgent: summarize(a.visitorToAgent),
@@ -151,12 +170,13 @@ export async function active(target, { visitors, agents, intervalMs, durationMs,
 }
 
 /** Closed-loop burst: every visitor sends as fast as acknowledgements come back. */
-export async function burst(target, { visitors, agents, durationMs, env }) {
-  const run = await conversations(target, { visitors, agents, env, replies: false });
+export async function burst(target, { visitors, agents, durationMs, env, processes = 1 }) {
+  const run = await conversations(target, { visitors, agents, env, replies: false, processes });
   const { acked, seconds } = await run.visitorWorker.call('burst', { durationMs });
   const { v, a } = await run.finish();
   return {
     visitors,
+    processes,
     messagesPerSecond: Math.round(acked / seconds),
     ack: summarize(v.ack),
     visitorToAgent: summarize(a.visitorToAgent),
