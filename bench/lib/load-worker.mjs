@@ -29,7 +29,8 @@ async function inBatches(count, size, fn) {
 const commands = {
   async agents({ url, tokens, mode }) {
     await inBatches(tokens.length, 20, async (i) => {
-      const socket = await connect(url, 'agent', mode === 'parley' ? { token: tokens[i] } : {});
+      // echo: false, as the console connects: the sender learns of its own message from the ack.
+      const socket = await connect(url, 'agent', mode === 'parley' ? { token: tokens[i], echo: false } : {});
       socket.on('conversation:assigned', (c) => assigned.add(c.id));
       socket.on('message:new', (m) => {
         if (m.author !== 'visitor') return;
@@ -54,7 +55,8 @@ const commands = {
   },
   async visitors({ url, count, siteKey, mode, warmup }) {
     await inBatches(count, 50, async () => {
-      const socket = await connect(url, 'visitor', mode === 'parley' ? { siteKey } : {});
+      // echo: false, as the widget connects.
+      const socket = await connect(url, 'visitor', mode === 'parley' ? { siteKey, echo: false } : {});
       socket.on('message:new', (m) => {
         if (m.author !== 'agent') return;
         const ms = age(m.text);

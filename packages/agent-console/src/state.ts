@@ -304,7 +304,8 @@ export function request<T = AckResult>(event: string, payload: unknown, timeoutM
 function connectSocket(token: string) {
   socket?.disconnect();
   const s = io('/agent', {
-    auth: { token },
+    // echo: false — this tab learns of its own messages from the acks; the agent's other tabs still hear them.
+    auth: { token, echo: false },
     transports: ['websocket', 'polling'],
     reconnectionDelayMax: 5000,
   });

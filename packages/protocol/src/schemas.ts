@@ -14,6 +14,11 @@ const seq = z.number().int().min(0).max(2_147_483_647);
 export const visitorAuth = z.object({
   siteKey: z.string().min(1).max(64),
   visitorToken: z.string().max(512).optional(),
+  /**
+   * false: this connection does not get `message:new` for messages it sent itself (the ack carries them);
+   * the visitor's other tabs still do. Default true (every socket of the visitor gets every message).
+   */
+  echo: z.boolean().optional().catch(undefined),
 });
 
 export const pageContext = z.object({

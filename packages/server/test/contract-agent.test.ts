@@ -139,6 +139,34 @@ describe('routing', () => {
   });
 });
 
+describe("message:new for one's own messages", () => {
+  it('reaches every socket by default; a socket that connected with echo: false hears only others', async () => {
+    const ana = await onlineAgent(3, 'Echo Ana');
+    const quiet = await connectVisitor(server.url, siteKey, { echo: false });
+    const first = await ok(emit<{ message: Message }>(quiet.socket, 'message:send', { clientId: 'q1', text: 'one' }));
+    const conversationId = first.message.conversationId;
+    await eventually(async () => expect((await conversation(conversationId)).agentId).toBe(ana.agent.id));
+    // The same visitor in a second tab (default), and the same agent in a quiet second tab.
+    const loud = await connectVisitor(server.url, siteKey, { visitorToken: quiet.session.visitorToken });
+    const anaQuiet = await connectAgent(server.url, ana.token, { echo: false });
+    for (const client of [ana.client, anaQuiet]) await ok(emit(client.socket, 'conversation:join', { conversationId }));
+
+    await ok(emit(quiet.socket, 'message:send', { clientId: 'q2', text: 'from the quiet tab' }));
+    await ok(emit(loud.socket, 'message:send', { clientId: 'l1', text: 'from the loud tab' }));
+    await ok(emit(anaQuiet.socket, 'message:send', { conversationId, clientId: 'a1', text: 'agent, quiet tab' }));
+    await ok(emit(ana.client.socket, 'message:send', { conversationId, clientId: 'a2', text: 'agent, loud tab' }));
+    const all = ['from the quiet tab', 'from the loud tab', 'agent, quiet tab', 'agent, loud tab'];
+    const heard = (messages: Message[]) => messages.map((m) => m.text).filter((t) => all.includes(t));
+    await eventually(() => {
+      expect(heard(loud.messages)).toEqual(all); // the default: its own message too
+      expect(heard(ana.client.messages)).toEqual(all);
+      expect(heard(quiet.messages)).toEqual(['from the loud tab', 'agent, quiet tab', 'agent, loud tab']);
+      expect(heard(anaQuiet.messages)).toEqual(['from the quiet tab', 'from the loud tab', 'agent, loud tab']);
+    });
+    for (const s of [quiet.socket, loud.socket, anaQuiet.socket, ana.client.socket]) s.close();
+  });
+});
+
 describe('conversation flow', () => {
   it('agent replies, notes stay internal (events and sync), transfer keeps history, close ends it', async () => {
     const ana = await onlineAgent(3, 'Ana2');

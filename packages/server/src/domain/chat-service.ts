@@ -7,7 +7,7 @@ import type { NewMessage } from '../store/messages-repo.js';
 import { type ConversationRecord, publicConversation } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { refuse } from './errors.js';
-import type { Notifier } from './notifier.js';
+import type { Notifier, Origin } from './notifier.js';
 import { isSupervisor } from './roles.js';
 import { Router } from './router.js';
 
@@ -38,7 +38,7 @@ export class ChatService {
 
   // ---- visitors ----
 
-  async visitorSend(visitor: VisitorRef, input: { clientId: string; text: string }): Promise<Message> {
+  async visitorSend(visitor: VisitorRef, input: { clientId: string; text: string }, origin?: Origin): Promise<Message> {
     const message = (conversationId: string): NewMessage => ({
       conversationId,
       clientId: input.clientId,
@@ -53,13 +53,13 @@ export class ChatService {
     // Fast path: the visitor's open conversation is known; one statement stores (or finds) the message.
     const known = this.openConversations.get(visitor.id);
     if (known) {
-      const stored = await this.append(message(known));
+      const stored = await this.append(message(known), origin);
       if (stored) return stored;
       this.openConversations.delete(visitor.id);
     }
     const { conversation, created } = await this.store.conversations.openOrCreate(visitor.siteId, visitor.id);
     this.rememberOpen(visitor.id, conversation.id);
-    const stored = await this.append(message(conversation.id));
+    const stored = await this.append(message(conversation.id), origin);
     if (!stored) throw refuse('conflict', 'the conversation closed while sending; please retry');
     if (created) {
       this.log.info({ conversationId: conversation.id, siteId: visitor.siteId }, 'conversation queued');
@@ -105,6 +105,7 @@ export class ChatService {
   async agentSend(
     agent: Agent,
     input: { conversationId: string; clientId: string; text: string; internal?: boolean | undefined },
+    origin?: Origin,
   ): Promise<Message> {
     const conversation = await this.conversation(input.conversationId);
     const internal = input.internal ?? false;
@@ -112,16 +113,19 @@ export class ChatService {
       throw refuse('conversation_closed', 'this conversation is closed');
     if (!internal && conversation.agentId !== agent.id && !isSupervisor(agent))
       throw refuse('not_assigned', 'accept the conversation before replying');
-    const stored = await this.append({
-      conversationId: conversation.id,
-      clientId: input.clientId,
-      author: 'agent',
-      authorId: agent.id,
-      authorName: agent.name,
-      text: input.text,
-      internal,
-      requireOpen: !internal,
-    });
+    const stored = await this.append(
+      {
+        conversationId: conversation.id,
+        clientId: input.clientId,
+        author: 'agent',
+        authorId: agent.id,
+        authorName: agent.name,
+        text: input.text,
+        internal,
+        requireOpen: !internal,
+      },
+      origin,
+    );
     if (!stored) throw refuse('conversation_closed', 'this conversation is closed');
     return stored;
   }
@@ -232,12 +236,12 @@ export class ChatService {
   }
 
   /** Stores a message and, when it is new, announces it. Null when the conversation refused it. */
-  private async append(input: NewMessage): Promise<Message | null> {
+  private async append(input: NewMessage, origin?: Origin): Promise<Message | null> {
     const result = await this.store.messages.append(input);
     if (!result) return null;
     if (result.created && result.audience) {
       this.metrics.messages.inc({ author: input.author });
-      this.notifier.messageCreated(result.message, result.audience);
+      this.notifier.messageCreated(result.message, result.audience, origin);
     }
     return result.message;
   }

@@ -20,7 +20,8 @@ export type AgentDeps = HandlerContext & {
   notifier: Notifier;
 };
 
-type AgentData = { agent: Agent; tokenHash: string };
+/** `noEcho`: handshake `echo: false`, as for visitors (this connection does not hear its own messages back). */
+type AgentData = { agent: Agent; tokenHash: string; noEcho: boolean };
 type AgentSocket = Socket & { data: AgentData };
 
 export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
@@ -31,7 +32,8 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       const agent = typeof token === 'string' && token.length < 200 ? await deps.auth.agentForToken(token) : null;
       if (!agent || typeof token !== 'string') return next(connectError('unauthorized', 'log in again'));
-      socket.data = { agent, tokenHash: sha256(token) } satisfies AgentData;
+      const echo = (socket.handshake.auth as { echo?: unknown }).echo;
+      socket.data = { agent, tokenHash: sha256(token), noEcho: echo === false } satisfies AgentData;
       next();
     } catch (error) {
       deps.log.error({ err: error }, 'agent handshake failed');
@@ -68,8 +70,12 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
       return { conversation };
     }),
 
-    'message:send': handler(schemas.agentMessageSend, async (payload, { data: { agent } }) => ({
-      message: await chat.agentSend(agent, payload),
+    'message:send': handler(schemas.agentMessageSend, async (payload, socket) => ({
+      message: await chat.agentSend(
+        socket.data.agent,
+        payload,
+        socket.data.noEcho ? { skipSocketId: socket.id } : undefined,
+      ),
     })),
 
     'conversation:transfer': handler(schemas.conversationTransfer, async (payload, { data: { agent } }) => ({

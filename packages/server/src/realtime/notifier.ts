@@ -6,7 +6,7 @@ import type {
   VisitorServerEvents,
 } from '@parley/protocol';
 import type { Namespace } from 'socket.io';
-import type { Notifier } from '../domain/notifier.js';
+import type { Notifier, Origin } from '../domain/notifier.js';
 import type { MessageAudience } from '../store/messages-repo.js';
 import { rooms } from './rooms.js';
 
@@ -22,9 +22,12 @@ export function socketNotifier(agents: AgentNamespace, visitors: VisitorNamespac
     return targets;
   };
   return {
-    messageCreated(message: Message, conversation: MessageAudience) {
-      agents.to(agentRooms(conversation)).emit('message:new', message);
-      if (!message.internal) visitors.to(rooms.visitor(conversation.visitorId)).emit('message:new', message);
+    messageCreated(message: Message, conversation: MessageAudience, origin?: Origin) {
+      // A socket id is also a room: `except` leaves out just that connection, on whichever process it is.
+      const skip = origin?.skipSocketId ? [origin.skipSocketId] : [];
+      agents.to(agentRooms(conversation)).except(skip).emit('message:new', message);
+      if (!message.internal)
+        visitors.to(rooms.visitor(conversation.visitorId)).except(skip).emit('message:new', message);
     },
     conversationUpdated(conversation) {
       agents.to(rooms.allAgents).emit('conversation:updated', conversation);

@@ -19,9 +19,11 @@ import { rooms } from './rooms.js';
 import { connectError, type SiteCache } from './site-cache.js';
 
 /** What a visitor connection keeps: its site (shared, from the site cache) and the visitor's identity. */
-type VisitorData = { site: SiteWithSecret; visitor: ConnectedVisitor; events?: EventWindow };
+type VisitorData = { site: SiteWithSecret; visitor: ConnectedVisitor; noEcho: boolean; events?: EventWindow };
 type ConnectedVisitor = Pick<Visitor, 'id' | 'name' | 'email' | 'userId'>;
 type VisitorSocket = Socket & { data: VisitorData };
+
+const echoOrigin = (socket: VisitorSocket) => (socket.data.noEcho ? { skipSocketId: socket.id } : undefined);
 
 const connectedVisitor = ({ id, name, email, userId }: Visitor): ConnectedVisitor => ({ id, name, email, userId });
 
@@ -60,7 +62,11 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
         return next(connectError('blocked', 'you cannot use the chat of this site'));
       const visitor = own ?? (await store.visitors.create(site.id));
       await store.blocks.recordAddress(visitor.id, ip);
-      socket.data = { site, visitor: connectedVisitor(visitor) } satisfies VisitorData;
+      socket.data = {
+        site,
+        visitor: connectedVisitor(visitor),
+        noEcho: auth.data.echo === false,
+      } satisfies VisitorData;
       next();
     } catch (error) {
       deps.log.error({ err: error }, 'visitor handshake failed');
@@ -100,7 +106,7 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
         const siteHits = await coord.increment(`rate:site:${data.site.id}`, config.siteMessageLimit.windowMs);
         if (siteHits > config.siteMessageLimit.limit)
           throw refuse('rate_limited', 'this chat is receiving too many messages right now; wait a few seconds');
-        const message = await chat.visitorSend(visitorRef(socket), payload);
+        const message = await chat.visitorSend(visitorRef(socket), payload, echoOrigin(socket));
         return { message };
       }),
 

@@ -86,10 +86,14 @@ export type Visitor = { socket: Socket; session: VisitorSession; messages: Messa
 export function connectVisitor(
   base: string,
   siteKey: string,
-  opts: { visitorToken?: string; origin?: string; transports?: string[] } = {},
+  opts: { visitorToken?: string; origin?: string; transports?: string[]; echo?: boolean } = {},
 ): Promise<Visitor> {
   const socket = io(`${base}/visitor`, {
-    auth: { siteKey, ...(opts.visitorToken ? { visitorToken: opts.visitorToken } : {}) },
+    auth: {
+      siteKey,
+      ...(opts.visitorToken ? { visitorToken: opts.visitorToken } : {}),
+      ...(opts.echo !== undefined ? { echo: opts.echo } : {}),
+    },
     transports: (opts.transports as ('websocket' | 'polling')[] | undefined) ?? ['websocket'],
     reconnection: false,
     forceNew: true,
@@ -115,9 +119,9 @@ export type AgentClient = {
   updates: Conversation[];
 };
 
-export function connectAgent(base: string, token: string): Promise<AgentClient> {
+export function connectAgent(base: string, token: string, opts: { echo?: boolean } = {}): Promise<AgentClient> {
   const socket = io(`${base}/agent`, {
-    auth: { token },
+    auth: { token, ...(opts.echo !== undefined ? { echo: opts.echo } : {}) },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,

@@ -87,7 +87,8 @@ export class ChatClient {
     const socket: VisitorSocket = io(`${serverOrigin}/visitor`, {
       transports: ['websocket', 'polling'],
       // a function, so every (re)connect uses the latest token, also one written by another tab
-      auth: (cb) => cb({ siteKey, visitorToken: readItem('local', this.keys.token) ?? undefined }),
+      // echo: false — this tab learns of its own messages from the acks; its other tabs still get message:new.
+      auth: (cb) => cb({ siteKey, visitorToken: readItem('local', this.keys.token) ?? undefined, echo: false }),
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
       timeout: 8000,
