@@ -71,35 +71,17 @@ async function pickAgentId() {
 
 io.of('/visitor').on('connection', (socket) => {
   const conversationId = socket.id;
-  if (redisUrl) return clusteredVisitor(socket, conversationId);
-  const agent = agents.length ? agents[next++ % agents.length] : null;
-  socket.join(`visitor:${conversationId}`);
-  socket.emit('session', { visitorId: socket.id, visitorToken: 'x', conversation: null });
-  socket.on('message:send', (payload, ack) => {
-    const message = {
-      id: String(++seq),
-      conversationId,
-      seq,
-      clientId: payload.clientId,
-      author: 'visitor',
-      authorName: null,
-      text: payload.text,
-      internal: false,
-      createdAt: new Date().toISOString(),
-    };
-    ack?.({ ok: true, message });
-    if (agent) io.of('/agent').to(`agent:${agent.id}`).emit('message:new', message);
-  });
-});
-
-function clusteredVisitor(socket, conversationId) {
-  // Picked once, at connection (an adapter-wide request); messages sent before it resolves wait for it.
+  // One process: an agent from the local array. Two processes: among every process's agents, picked once
+  // at connection (an adapter-wide request); messages sent before the pick resolves wait for it.
   let agentId = null;
-  const picked = pickAgentId()
-    .then((id) => {
-      agentId = id;
-    })
-    .catch(() => {});
+  let picked = null;
+  if (redisUrl)
+    picked = pickAgentId()
+      .then((id) => {
+        agentId = id;
+      })
+      .catch(() => {});
+  else if (agents.length) agentId = agents[next++ % agents.length].id;
   socket.join(`visitor:${conversationId}`);
   socket.emit('session', { visitorId: socket.id, visitorToken: 'x', conversation: null });
   socket.on('message:send', (payload, ack) => {
@@ -118,10 +100,10 @@ function clusteredVisitor(socket, conversationId) {
     const send = () => {
       if (agentId) io.of('/agent').to(`agent:${agentId}`).emit('message:new', message);
     };
-    if (agentId) send();
+    if (agentId || !picked) send();
     else picked.then(send);
   });
-}
+});
 
 httpServer.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ msg: 'listening', port: httpServer.address().port })}\n`);
