@@ -8,7 +8,7 @@ import { sha256 } from '../domain/secrets.js';
 import { publicConversation } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { attach, type HandlerContext, listeners, on } from './handle.js';
-import type { AgentNamespace } from './notifier.js';
+import { type AgentNamespace, originOf } from './notifier.js';
 import { rooms } from './rooms.js';
 import { connectError } from './site-cache.js';
 
@@ -71,11 +71,7 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
     }),
 
     'message:send': handler(schemas.agentMessageSend, async (payload, socket) => ({
-      message: await chat.agentSend(
-        socket.data.agent,
-        payload,
-        socket.data.noEcho ? { skipSocketId: socket.id } : undefined,
-      ),
+      message: await chat.agentSend(socket.data.agent, payload, originOf(socket)),
     })),
 
     'conversation:transfer': handler(schemas.conversationTransfer, async (payload, { data: { agent } }) => ({

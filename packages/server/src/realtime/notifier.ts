@@ -13,6 +13,10 @@ import { rooms } from './rooms.js';
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents>;
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents>;
 
+/** Where a message came from: its socket, when that connection asked not to hear its own messages back. */
+export const originOf = (socket: { id: string; data: { noEcho: boolean } }): Origin | undefined =>
+  socket.data.noEcho ? { skipSocketId: socket.id } : undefined;
+
 /** Delivers domain changes to sockets. Through the adapter, this reaches sockets on every process. */
 export function socketNotifier(agents: AgentNamespace, visitors: VisitorNamespace): Notifier {
   const agentRooms = (conversation: MessageAudience) => {

@@ -14,7 +14,7 @@ import type { Store } from '../store/store.js';
 import type { Visitor } from '../store/visitors-repo.js';
 import { type EventWindow, eventBudget } from './connection-guard.js';
 import { attach, type HandlerContext, listeners, on } from './handle.js';
-import type { VisitorNamespace } from './notifier.js';
+import { originOf, type VisitorNamespace } from './notifier.js';
 import { rooms } from './rooms.js';
 import { connectError, type SiteCache } from './site-cache.js';
 
@@ -22,8 +22,6 @@ import { connectError, type SiteCache } from './site-cache.js';
 type VisitorData = { site: SiteWithSecret; visitor: ConnectedVisitor; noEcho: boolean; events?: EventWindow };
 type ConnectedVisitor = Pick<Visitor, 'id' | 'name' | 'email' | 'userId'>;
 type VisitorSocket = Socket & { data: VisitorData };
-
-const echoOrigin = (socket: VisitorSocket) => (socket.data.noEcho ? { skipSocketId: socket.id } : undefined);
 
 const connectedVisitor = ({ id, name, email, userId }: Visitor): ConnectedVisitor => ({ id, name, email, userId });
 
@@ -106,7 +104,7 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
         const siteHits = await coord.increment(`rate:site:${data.site.id}`, config.siteMessageLimit.windowMs);
         if (siteHits > config.siteMessageLimit.limit)
           throw refuse('rate_limited', 'this chat is receiving too many messages right now; wait a few seconds');
-        const message = await chat.visitorSend(visitorRef(socket), payload, echoOrigin(socket));
+        const message = await chat.visitorSend(visitorRef(socket), payload, originOf(socket));
         return { message };
       }),
 
