@@ -208,6 +208,18 @@ describe('conversation flow', () => {
     await ok(emit(ben.client.socket, 'message:send', { conversationId, clientId: 'b1', text: 'Refund done' }));
     await ok(emit(ben.client.socket, 'conversation:close', { conversationId }));
     await eventually(() => expect(visitor.conversations.at(-1)?.status).toBe('closed'));
+    // After the close: a public reply is refused as such, a note is still taken, an unknown id is not found.
+    const late = await emit(ben.client.socket, 'message:send', { conversationId, clientId: 'b2', text: 'one more' });
+    expect(late.ok ? null : late.error.code).toBe('conversation_closed');
+    await ok(
+      emit(ben.client.socket, 'message:send', { conversationId, clientId: 'n2', text: 'wrap-up', internal: true }),
+    );
+    const unknown = await emit(ben.client.socket, 'message:send', {
+      conversationId: 'nope',
+      clientId: 'b3',
+      text: 'x',
+    });
+    expect(unknown.ok ? null : unknown.error.code).toBe('not_found');
 
     // The visitor never saw a note, by event or by sync.
     const sync = await ok(emit<{ messages: Message[] }>(visitor.socket, 'messages:sync', { conversationId }));

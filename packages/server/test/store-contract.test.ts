@@ -208,6 +208,45 @@ for (const backend of backends) {
       expect(alone).toBeNull();
     });
 
+    it("takes an agent's reply only in a conversation assigned to that agent, batched or not", async () => {
+      const [mine, theirs, queued] = await Promise.all([newConversation(), newConversation(), newConversation()]);
+      const [me, them] = [await agent(5), await agent(5)];
+      expect(await store.conversations.assignTo(mine.id, me.id, { status: 'queued' })).toBe('ok');
+      expect(await store.conversations.assignTo(theirs.id, them.id, { status: 'queued' })).toBe('ok');
+      const reply = (conversationId: string, clientId: string, agentId: string | null) => ({
+        ...visitorMessage(conversationId, clientId, clientId),
+        author: 'agent' as const,
+        requireOpen: true,
+        requireAgentId: agentId,
+      });
+      const fallbacks = store.messages.batchStats.fallbacks;
+      const results = await Promise.all([
+        store.messages.append(reply(mine.id, 'a1', me.id)),
+        store.messages.append(reply(theirs.id, 'a2', me.id)),
+        store.messages.append(reply(mine.id, 'a3', them.id)),
+        store.messages.append(reply(queued.id, 'a4', me.id)),
+        store.messages.append(reply(theirs.id, 'a5', them.id)),
+        store.messages.append(reply(theirs.id, 'a6', null)), // a supervisor: no requirement
+        store.messages.append(reply(mine.id, 'a7', me.id)),
+      ]);
+      expect(store.messages.batchStats.fallbacks).toBe(fallbacks);
+      expect(results.map((r) => r?.message.seq ?? null)).toEqual([1, null, null, null, 1, 2, 2]);
+      expect(results[0]!.audience?.agentId).toBe(me.id);
+      const texts = async (id: string) => (await store.messages.list(id, { includeInternal: true })).map((m) => m.text);
+      expect(await texts(mine.id)).toEqual(['a1', 'a7']);
+      expect(await texts(theirs.id)).toEqual(['a5', 'a6']);
+      expect(await texts(queued.id)).toEqual([]);
+      expect((await store.conversations.byId(mine.id))!.lastSeq).toBe(2);
+      expect((await store.conversations.byId(mine.id))!.firstResponseAt).not.toBeNull();
+      expect((await store.conversations.byId(queued.id))!.firstResponseAt).toBeNull();
+      // Alone (the single-row statement): the same rule.
+      expect(await store.messages.appendUnbatched(reply(theirs.id, 'a8', me.id))).toBeNull();
+      expect((await store.messages.appendUnbatched(reply(theirs.id, 'a9', them.id)))!.message.seq).toBe(3);
+      // A repeat of a stored reply is found again, whoever asks: nothing new is written.
+      const again = await store.messages.appendUnbatched(reply(mine.id, 'a1', them.id));
+      expect(again).toMatchObject({ created: false, message: { id: results[0]!.message.id } });
+    });
+
     it('sets first_response_at from the first public agent reply in a batch', async () => {
       const conv = await newConversation();
       const other = await newConversation();
@@ -434,15 +473,73 @@ for (const backend of backends) {
   });
 }
 
+describe.each([
+  { name: 'PGlite', open: async () => ({ db: await openPgliteDatabase('memory://'), drop: async () => {} }) },
+  {
+    name: 'PostgreSQL',
+    async open() {
+      const database = await createTestDatabase();
+      // One connection, so that its prepared statements are the ones pg_prepared_statements shows.
+      return { db: await openPostgresDatabase(database.url, 1), drop: database.drop };
+    },
+  },
+])('appends on $name are planned once', ({ name, open }) => {
+  // Re-planning the batched append cost 1.4 ms per batch, more than executing it (docs/performance.md,
+  // section 8): PostgreSQL's default plan choice ("auto") kept making custom plans for it.
+  it.skipIf(name === 'PostgreSQL' && !hasPostgres)(
+    'every execution reuses the generic plan',
+    async () => {
+      const { db, drop } = await open();
+      try {
+        await migrate(db);
+        const store = storeOn(db);
+        const site = await store.sites.create({ name: 'Plans', allowedOrigins: [] });
+        const conversations = await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            const visitor = await store.visitors.create(site.id);
+            return (await store.conversations.openOrCreate(site.id, visitor.id)).conversation;
+          }),
+        );
+        const message = (i: number) => ({
+          conversationId: conversations[i % 4]!.id,
+          clientId: `p${i}`,
+          author: 'visitor' as const,
+          authorId: null,
+          authorName: null,
+          text: `message ${i}`,
+          internal: false,
+        });
+        for (let i = 0; i < 8; i++) await store.messages.appendUnbatched(message(i));
+        for (let round = 0; round < 8; round++)
+          await Promise.all(Array.from({ length: 6 }, (_, i) => store.messages.append(message(100 + round * 6 + i))));
+        expect(store.messages.batchStats.largest).toBeGreaterThan(1);
+        const plans = await db.query<{ name: string; generic: number; custom: number }>(
+          `select name, generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements
+         where name in ('append_message', 'append_messages') order by name`,
+        );
+        expect(plans.map((p) => p.name)).toEqual(['append_message', 'append_messages']);
+        for (const plan of plans) {
+          expect(plan.custom, plan.name).toBe(0);
+          expect(plan.generic, plan.name).toBeGreaterThanOrEqual(6);
+        }
+      } finally {
+        await db.close();
+        await drop();
+      }
+    },
+    60_000,
+  );
+});
+
 describe('append statements on PGlite (prepared once, plan cached)', () => {
   // PGlite has no autovacuum, so nothing ever re-plans a cached statement: a plan chosen on the empty
   // tables of a fresh install must stay index-driven as the tables grow. Before migration 4 put client_id
   // first in its index, such a plan scanned the whole index per clientId and the burst bench ran 4x slower.
   // Measured in pages touched (deterministic), with PostgreSQL forced to use the cached generic plan.
   const args = {
-    one: `('c1', 'm-new', 'k-new', 'visitor', 'v1', null, 'hi', false, false, true, 'v1')`,
+    one: `('c1', 'm-new', 'k-new', 'visitor', 'v1', null, 'hi', false, false, true, 'v1', null)`,
     batch: `(array['c1'], array['m-new'], array['k-new'], array['visitor'], array['v1'], array[null]::text[],
-      array['hi'], array[false], array[false], array[true], array['v1'])`,
+      array['hi'], array[false], array[false], array[true], array['v1'], array[null]::text[])`,
   };
   it.each(Object.entries(appendStatements))(
     '%s: a plan cached on empty tables stays index-driven',

@@ -107,15 +107,12 @@ export class ChatService {
     input: { conversationId: string; clientId: string; text: string; internal?: boolean | undefined },
     origin?: Origin,
   ): Promise<Message> {
-    const conversation = await this.conversation(input.conversationId);
     const internal = input.internal ?? false;
-    if (conversation.status === 'closed' && !internal)
-      throw refuse('conversation_closed', 'this conversation is closed');
-    if (!internal && conversation.agentId !== agent.id && !isSupervisor(agent))
-      throw refuse('not_assigned', 'accept the conversation before replying');
+    // One statement: the append itself checks that the conversation takes the reply (open, and assigned
+    // to this agent unless a supervisor writes). Only a refused reply looks the conversation up, to say why.
     const stored = await this.append(
       {
-        conversationId: conversation.id,
+        conversationId: input.conversationId,
         clientId: input.clientId,
         author: 'agent',
         authorId: agent.id,
@@ -123,11 +120,17 @@ export class ChatService {
         text: input.text,
         internal,
         requireOpen: !internal,
+        requireAgentId: internal || isSupervisor(agent) ? null : agent.id,
       },
       origin,
     );
-    if (!stored) throw refuse('conversation_closed', 'this conversation is closed');
-    return stored;
+    if (stored) return stored;
+    const conversation = await this.conversation(input.conversationId);
+    if (conversation.status === 'closed' && !internal)
+      throw refuse('conversation_closed', 'this conversation is closed');
+    if (!internal && conversation.agentId !== agent.id && !isSupervisor(agent))
+      throw refuse('not_assigned', 'accept the conversation before replying');
+    throw refuse('conflict', 'the conversation changed meanwhile; please retry');
   }
 
   async accept(agent: Agent, conversationId: string): Promise<Conversation> {

@@ -16,6 +16,8 @@ export type NewMessage = {
   requireOpen?: boolean;
   /** For visitor messages: a clientId already used in any of this visitor's conversations is a repeat. */
   visitorId?: string | null;
+  /** Refuse (return null) unless the conversation is assigned to this agent: an agent's reply. */
+  requireAgentId?: string | null;
 };
 
 /** Who must hear about a new message: enough of the conversation to pick the rooms. */
@@ -35,7 +37,8 @@ const MESSAGE_COLUMNS =
  * - `earlier`: the message this clientId already produced (same conversation, or any conversation of the
  *   same visitor) — then nothing is written and the earlier message is returned;
  * - `bump`: otherwise take the next seq by incrementing the conversation's counter (row-locked, so seqs are
- *   gap-free: a failed statement rolls the increment back);
+ *   gap-free: a failed statement rolls the increment back), provided the conversation takes the message
+ *   (open, when `requireOpen`; assigned to `requireAgentId`, when given);
  * - `ins`: insert the message with that seq.
  * Two racing repeats of one clientId: the loser hits the unique index and is retried, finding the winner.
  */
@@ -52,6 +55,7 @@ with earlier as (
   update conversations set last_seq = last_seq + 1, updated_at = now(),
     first_response_at = case when $9 and first_response_at is null then now() else first_response_at end
   where id = $1 and not exists (select 1 from earlier) and (not $10 or status <> 'closed')
+    and ($12::text is null or agent_id = $12)
   returning last_seq, status, agent_id, visitor_id
 ), ins as (
   insert into messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, internal)
@@ -69,12 +73,14 @@ select earlier.*, false, null::text, null::text, null::text from earlier`,
  * - `input`: the batch as rows (unnest of one array per column), `ord` = arrival order;
  * - `looked`: per row, the message its clientId already produced, as in APPEND_SQL (`fresh` = none). The
  *   batcher never puts two rows of one clientId scope in one batch, so rows need not see each other;
- * - `want`: per conversation, how many fresh rows need a seq — all of them, or, when the conversation is
- *   closed, only those without requireOpen;
- * - `locked`: row-locks those conversations in id order first (an InitPlan of `bump`, so before it updates
- *   anything): two batches from two processes never deadlock on each other;
+ * - `locked`: row-locks the conversations of the fresh rows, in id order (two batches from two processes
+ *   never deadlock on each other), and reads their state as locked;
+ * - `taken`: the fresh rows their conversation takes — open, or the row does not require it; assigned to
+ *   the row's requireAgentId, when it has one;
+ * - `want`: per conversation, how many rows need a seq. It is an aggregate, so every lock is held before
+ *   `bump` updates anything;
  * - `bump`: one counter increment by n per conversation (gap-free: the statement commits or rolls back whole);
- * - `accepted`: the rows that get a seq, numbered last_seq - n + row_number() in arrival order; `ins` stores
+ * - `accepted`: the taken rows numbered last_seq - n + row_number() in arrival order; `ins` stores
  *   them (a data-modifying CTE always runs to completion; a failed insert fails the whole statement) and
  *   the result is read from `accepted`, created_at = now() being the statement's one timestamp.
  * Written so that the planner's row estimates stay near the batch size (a boolean column rather than an
@@ -85,9 +91,9 @@ const APPEND_BATCH_SQL = statement(
   `
 with input as (
   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-    $8::boolean[], $9::boolean[], $10::boolean[], $11::text[])
+    $8::boolean[], $9::boolean[], $10::boolean[], $11::text[], $12::text[])
     with ordinality as r(conversation_id, id, client_id, author, author_id, author_name, text,
-      internal, first_response, require_open, visitor_id, ord)
+      internal, first_response, require_open, visitor_id, require_agent, ord)
 ), looked as (
   select i.*, e.id is null as fresh, e.id as e_id, e.conversation_id as e_conversation_id, e.seq as e_seq,
     e.client_id as e_client_id, e.author as e_author, e.author_id as e_author_id, e.author_name as e_author_name,
@@ -100,34 +106,28 @@ with input as (
         where c.id = m.conversation_id and i.visitor_id is not null and c.visitor_id = i.visitor_id))
     limit 1
   ) e on true
-), want as (
-  select conversation_id,
-    (count(*) filter (where fresh))::int as n_all,
-    (count(*) filter (where fresh and not require_open))::int as n_free,
-    coalesce(bool_or(first_response) filter (where fresh), false) as fr_all,
-    coalesce(bool_or(first_response) filter (where fresh and not require_open), false) as fr_free
-  from looked group by conversation_id
 ), locked as (
-  select c.id from conversations c
-  where c.id = any(array(select conversation_id from want where n_all > 0)) order by c.id for update
+  select c.id, c.status, c.agent_id from conversations c
+  where c.id = any(array(select conversation_id from looked where fresh)) order by c.id for update
+), taken as (
+  select t.* from looked t join locked l on l.id = t.conversation_id
+  where t.fresh and (l.status <> 'closed' or not t.require_open)
+    and (t.require_agent is null or t.require_agent = l.agent_id)
+), want as (
+  select conversation_id, count(*)::int as n, bool_or(first_response) as fr from taken group by conversation_id
 ), bump as (
   update conversations c set
-    last_seq = c.last_seq + case when c.status = 'closed' then w.n_free else w.n_all end,
+    last_seq = c.last_seq + w.n,
     updated_at = now(),
-    first_response_at = case
-      when c.first_response_at is null and (case when c.status = 'closed' then w.fr_free else w.fr_all end) then now()
-      else c.first_response_at end
+    first_response_at = case when c.first_response_at is null and w.fr then now() else c.first_response_at end
   from want w
-  where c.id = w.conversation_id and c.id = any((select array_agg(l.id) from locked l)::text[])
-    and (c.status <> 'closed' or w.n_free > 0)
-  returning c.id, c.last_seq, c.status, c.agent_id, c.visitor_id, c.status = 'closed' as closed,
-    case when c.status = 'closed' then w.n_free else w.n_all end as n
+  where c.id = w.conversation_id
+  returning c.id, c.last_seq, c.status, c.agent_id, c.visitor_id, w.n
 ), accepted as (
   select t.ord, t.id, t.conversation_id, t.client_id, t.author, t.author_id, t.author_name, t.text, t.internal,
     b.last_seq - b.n + row_number() over (partition by t.conversation_id order by t.ord) as seq, now() as created_at,
     b.status as c_status, b.agent_id as c_agent_id, b.visitor_id as c_visitor_id
-  from looked t join bump b on b.id = t.conversation_id
-  where t.fresh and (b.closed is false or t.require_open is false)
+  from taken t join bump b on b.id = t.conversation_id
 ), ins as (
   insert into messages (id, conversation_id, seq, client_id, author, author_id, author_name, text, internal, created_at)
   select id, conversation_id, seq, client_id, author, author_id, author_name, text, internal, created_at from accepted
@@ -187,6 +187,7 @@ export function messagesRepo(db: SqlDatabase, options: MessagesRepoOptions = {})
       input.author === 'agent' && !input.internal,
       input.requireOpen ?? false,
       input.visitorId ?? null,
+      input.requireAgentId ?? null,
     ]);
     const row = rows[0];
     return row ? toResult(input, row) : null;
@@ -213,6 +214,7 @@ export function messagesRepo(db: SqlDatabase, options: MessagesRepoOptions = {})
       column((m) => m.author === 'agent' && !m.internal),
       column((m) => m.requireOpen ?? false),
       column((m) => m.visitorId ?? null),
+      column((m) => m.requireAgentId ?? null),
     ]);
     const results: (AppendResult | null)[] = inputs.map(() => null);
     for (const row of rows) {

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pglitePrepared } from './pglite-prepared.js';
-import { type Row, type SqlDatabase, type SqlExecutor, type Statement, sqlText } from './sql.js';
+import { type Row, SESSION_SETTINGS, type SqlDatabase, type SqlExecutor, type Statement, sqlText } from './sql.js';
 
 /** Opens PGlite in a data folder ('memory://' = in memory only). Shared by the in-thread store and the worker. */
 export async function createPglite(dataDir: string): Promise<PGlite> {
-  if (dataDir === 'memory://') return PGlite.create();
-  mkdirSync(dataDir, { recursive: true });
-  return PGlite.create(dataDir);
+  if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
+  const db = await (dataDir === 'memory://' ? PGlite.create() : PGlite.create(dataDir));
+  await db.exec(SESSION_SETTINGS);
+  return db;
 }
 
 /**

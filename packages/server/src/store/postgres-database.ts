@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Row, SqlDatabase, SqlExecutor, Statement } from './sql.js';
+import { type Row, SESSION_SETTINGS, type SqlDatabase, type SqlExecutor, type Statement } from './sql.js';
 
 /** A named Statement becomes a pg prepared statement (prepared once per pooled connection). */
 function pgQuery(sql: string | Statement, values: unknown[]) {
@@ -12,6 +12,9 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
   // A pool emits 'error' when an idle client loses its connection (e.g. PostgreSQL restarts); without a
   // listener that would crash the process. The next query simply gets a fresh connection.
   pool.on('error', () => {});
+  // Queued on the new connection ahead of any other query. A failure (e.g. a pooler that refuses SET)
+  // costs only speed: the statements then run on PostgreSQL's default plan choice.
+  pool.on('connect', (client) => void client.query(SESSION_SETTINGS).catch(() => {}));
   const client = await pool.connect();
   client.release();
   return {
