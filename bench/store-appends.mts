@@ -3,7 +3,10 @@
 // holding 5 000 conversations and 100 000 messages. `--cached-on-empty` prepares the statements and runs them
 // on empty tables first (a fresh install), then fills the tables: the plan PostgreSQL caches then must still
 // be index-driven (docs/performance.md, section 4).
-// Run: node --import tsx bench/store-appends.mts [--unnamed] [--cached-on-empty]
+// `--batch-sizes`: a batch of n against n single appends, for n from 1 to 200; with `--auto-plans` PostgreSQL
+// chooses between custom and generic plans itself (plan_cache_mode = auto, the setting before
+// docs/performance.md section 8: it re-planned every batch).
+// Run: node --import tsx bench/store-appends.mts [--unnamed] [--cached-on-empty] [--batch-sizes [--auto-plans]]
 
 import type { NewMessage } from '../packages/server/src/store/messages-repo.ts';
 import { migrate } from '../packages/server/src/store/migrations.ts';
@@ -52,6 +55,24 @@ if (args.has('--cached-on-empty')) {
   await batches(10);
   await fill(messages.replace('$from', '101'));
 } else await fill(messages.replace('$from', '1'));
+
+if (args.has('--auto-plans')) await raw.exec('set plan_cache_mode = auto');
+if (args.has('--batch-sizes')) {
+  const plans = args.has('--auto-plans') ? 'plan_cache_mode auto' : 'generic plans';
+  for (const size of [1, 2, 4, 16, 64, 200]) {
+    const reps = Math.max(10, Math.round(1600 / size));
+    let t = performance.now();
+    for (let r = 0; r < reps; r++)
+      await Promise.all(Array.from({ length: size }, (_, i) => store.messages.append(message(i))));
+    const batch = (performance.now() - t) / reps;
+    t = performance.now();
+    for (let r = 0; r < reps; r++) for (let i = 0; i < size; i++) await store.messages.appendUnbatched(message(i));
+    const singles = (performance.now() - t) / reps;
+    console.log(`${plans}: ${size} messages: one batch ${batch.toFixed(2)} ms, one by one ${singles.toFixed(2)} ms`);
+  }
+  await raw.close();
+  process.exit(0);
+}
 
 const mode = `${args.has('--unnamed') ? 'plain SQL' : 'prepared'}${args.has('--cached-on-empty') ? ', cached on empty tables' : ''}`;
 for (let round = 0; round < 3; round++) {

@@ -8,13 +8,21 @@ function pgQuery(sql: string | Statement, values: unknown[]) {
 
 /** A real PostgreSQL server through a pg connection pool. */
 export async function openPostgresDatabase(url: string, poolSize = 10): Promise<SqlDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    // Awaited before the new connection serves any query. A failure (e.g. a pooler that refuses SET) costs
+    // only speed: the statements then run on PostgreSQL's default plan choice.
+    onConnect: (client) =>
+      client.query(SESSION_SETTINGS).then(
+        () => {},
+        () => {},
+      ),
+  });
   // A pool emits 'error' when an idle client loses its connection (e.g. PostgreSQL restarts); without a
   // listener that would crash the process. The next query simply gets a fresh connection.
   pool.on('error', () => {});
-  // Queued on the new connection ahead of any other query. A failure (e.g. a pooler that refuses SET)
-  // costs only speed: the statements then run on PostgreSQL's default plan choice.
-  pool.on('connect', (client) => void client.query(SESSION_SETTINGS).catch(() => {}));
   const client = await pool.connect();
   client.release();
   return {
