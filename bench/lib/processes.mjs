@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tracked } from './children.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
@@ -14,10 +15,12 @@ export const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' 
  */
 export function spawnServer(script, env = {}) {
   const { BENCH_NODE_ARGS: nodeArgs, ...rest } = env;
-  const proc = spawn(process.execPath, [...(nodeArgs ? nodeArgs.split(' ') : []), script], {
-    env: { ...process.env, ...rest },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const proc = tracked(
+    spawn(process.execPath, [...(nodeArgs ? nodeArgs.split(' ') : []), script], {
+      env: { ...process.env, ...rest },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   return new Promise((resolve, reject) => {
     let buffer = '';
     const onData = (chunk) => {

@@ -1,11 +1,12 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tracked } from './children.mjs';
 
 const script = fileURLToPath(new URL('./load-worker.mjs', import.meta.url));
 
 /** A forked load-generator process with promise-returning commands. */
 export function loadWorker() {
-  const child = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = tracked(fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   let next = 0;
   const pending = new Map();
   child.on('message', ({ id, ok, result, error }) => {
