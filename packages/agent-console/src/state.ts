@@ -31,6 +31,8 @@ export type Summary = {
   unread: number;
   /** Newly assigned to me and not opened yet. */
   fresh: boolean;
+  /** The highest message seq this summary reflects: a snapshot loaded earlier must not override a newer one. */
+  seq: number;
 };
 
 export type VisitorDetail = {
@@ -155,6 +157,7 @@ const EMPTY_SUMMARY: Summary = {
   waitingSince: null,
   unread: 0,
   fresh: false,
+  seq: 0,
 };
 
 export function summaryOf(id: string, s: State = state): Summary {
@@ -210,7 +213,9 @@ function updateTitle() {
 function summarize(messages: ChatMessage[], previous?: Summary): Summary {
   let waitingSince: string | null = null;
   let last: ChatMessage | undefined;
+  let seq = previous?.seq ?? 0;
   for (const m of messages) {
+    seq = Math.max(seq, m.seq);
     if (m.internal) continue;
     if (m.author === 'visitor') {
       waitingSince ??= m.createdAt;
@@ -227,7 +232,17 @@ function summarize(messages: ChatMessage[], previous?: Summary): Summary {
     waitingSince,
     unread: previous?.unread ?? 0,
     fresh: previous?.fresh ?? false,
+    seq,
   };
+}
+
+/**
+ * The summary of a loaded list of messages, unless the one we have already reflects later messages: a
+ * response that left the server before the latest `message:new` events must not roll the preview back.
+ */
+function summaryFromLoaded(messages: ChatMessage[], current: Summary | undefined): Summary {
+  const loadedSeq = messages.reduce((max, m) => Math.max(max, m.seq), 0);
+  return current && current.seq > loadedSeq ? current : summarize(messages, current);
 }
 
 function patchSummary(id: string, fn: (s: Summary) => Partial<Summary>) {
@@ -254,7 +269,7 @@ function applyMessage(message: Message) {
       messages = next;
     }
     const sum = s.summaries[id] ?? EMPTY_SUMMARY;
-    const updated: Summary = { ...sum };
+    const updated: Summary = { ...sum, seq: Math.max(sum.seq, message.seq) };
     // System events ("Ana joined…") only stand in when there is no real message to preview.
     if (!message.internal && (message.author !== 'system' || !sum.preview)) {
       updated.preview = message.text;
@@ -397,7 +412,7 @@ function upsertConversation(conversation: Conversation) {
 async function loadSummary(id: string) {
   try {
     const { messages } = await api<{ messages: Message[] }>(`/api/conversations/${encodeURIComponent(id)}/messages`);
-    setState((s) => ({ summaries: { ...s.summaries, [id]: summarize(messages, s.summaries[id]) } }));
+    setState((s) => ({ summaries: { ...s.summaries, [id]: summaryFromLoaded(messages, s.summaries[id]) } }));
   } catch {
     // the inbox still works without a preview
   }
@@ -459,7 +474,10 @@ async function loadConversation(id: string) {
       return {
         messages: { ...s.messages, [id]: [...res.messages, ...pending] },
         items: { ...s.items, [id]: res.conversation },
-        summaries: { ...s.summaries, [id]: { ...summarize(res.messages, s.summaries[id]), unread: 0, fresh: false } },
+        summaries: {
+          ...s.summaries,
+          [id]: { ...summaryFromLoaded(res.messages, s.summaries[id]), unread: 0, fresh: false },
+        },
       };
     });
   } catch (error) {
