@@ -213,7 +213,7 @@ function updateTitle() {
 function summarize(messages: ChatMessage[], previous?: Summary): Summary {
   let waitingSince: string | null = null;
   let last: ChatMessage | undefined;
-  let seq = previous?.seq ?? 0;
+  let seq = 0;
   for (const m of messages) {
     seq = Math.max(seq, m.seq);
     if (m.internal) continue;
@@ -241,8 +241,8 @@ function summarize(messages: ChatMessage[], previous?: Summary): Summary {
  * response that left the server before the latest `message:new` events must not roll the preview back.
  */
 function summaryFromLoaded(messages: ChatMessage[], current: Summary | undefined): Summary {
-  const loadedSeq = messages.reduce((max, m) => Math.max(max, m.seq), 0);
-  return current && current.seq > loadedSeq ? current : summarize(messages, current);
+  const loaded = summarize(messages, current);
+  return current && current.seq > loaded.seq ? current : loaded;
 }
 
 function patchSummary(id: string, fn: (s: Summary) => Partial<Summary>) {
