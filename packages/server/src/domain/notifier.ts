@@ -1,10 +1,10 @@
 import type { AgentStatus, Conversation, Message } from '@parley/protocol';
 import type { MessageAudience } from '../store/messages-repo.js';
 
-/** How the domain tells connected clients what changed. Called only after the change is committed. */
 /** The socket a message came from, when it asked not to hear its own messages back (handshake `echo: false`). */
 export type Origin = { skipSocketId?: string | undefined };
 
+/** How the domain tells connected clients what changed. Called only after the change is committed. */
 export interface Notifier {
   messageCreated(message: Message, audience: MessageAudience, origin?: Origin): void;
   conversationUpdated(conversation: Conversation): void;
