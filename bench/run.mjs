@@ -3,6 +3,9 @@
 // --store=postgres (DATABASE_URL/REDIS_URL from the environment), --write-docs (docs/performance.md),
 // --profile (Parley runs with --cpu-prof; .cpuprofile files land in bench/results/profiles),
 // --server=path/to/main.js (another build of Parley, for before/after runs of one change),
+// --rounds=N (active and burst N times, baseline and Parley alternating; latency percentiles pooled over
+// every round's samples, CPU and throughput the median; each round's ratios in the JSON),
+// --node-args="--flag …" (node flags for Parley's processes, e.g. --trace-gc; --profile adds its own),
 // --processes=2 (active and burst on two processes joined through Redis: visitors on one, agents on the
 // other; Parley on PostgreSQL + Redis, the relay with the same Redis Streams adapter; needs DATABASE_URL,
 // whose database — named parley_bench… — is dropped and recreated for each Parley start, and REDIS_URL).
@@ -10,14 +13,17 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchDatabaseName } from './lib/processes.mjs';
 import { machine, printTable, ratioChart, rowsFrom, writeResults } from './lib/report.mjs';
+import { pool, roundSummaries, targetsOfRound } from './lib/rounds.mjs';
 import { active, burst, idle } from './lib/scenarios.mjs';
 import { widgetOnHostPage } from './lib/widget-scenario.mjs';
 
 const args = new Set(process.argv.slice(2));
-const opt = (name) => [...args].find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const opt = (name) => [...args].find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const quick = args.has('--quick');
 const full = args.has('--full');
 const processes = Number(opt('processes') ?? 1);
+const rounds = Number(opt('rounds') ?? 1);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds=${opt('rounds')}: a whole number ≥ 1`);
 if (processes !== 1 && processes !== 2) throw new Error(`--processes=${opt('processes')}: only 1 or 2`);
 // Two processes only apply to the conversation scenarios: they are the default then, others are refused.
 const only = opt('only')?.split(',') ?? (processes === 2 ? ['active', 'burst'] : ['idle', 'active', 'burst', 'widget']);
@@ -37,7 +43,11 @@ if (processes === 2) {
 }
 const root = fileURLToPath(new URL('..', import.meta.url));
 if (opt('server')) env.BENCH_SERVER = opt('server');
-if (args.has('--profile')) env.BENCH_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${root}/bench/results/profiles`;
+const nodeArgs = [
+  args.has('--profile') ? `--cpu-prof --cpu-prof-dir=${root}/bench/results/profiles` : '',
+  opt('node-args') ?? '',
+].filter(Boolean);
+if (nodeArgs.length) env.BENCH_NODE_ARGS = nodeArgs.join(' ');
 if (!existsSync(`${root}/packages/server/dist/main.js`)) throw new Error('build first: pnpm build');
 
 const plans = {
@@ -61,11 +71,19 @@ for (const name of only) {
     results.widget = await widgetOnHostPage({ runs: quick ? 3 : 7 });
     continue;
   }
-  results[name] = {};
-  // Baseline first, then Parley, each on a fresh process.
-  for (const target of ['baseline', 'parley']) {
-    process.stderr.write(`… ${name} on ${target}\n`);
-    results[name][target] = await scenarios[name](target, plans[name]);
+  // Each run on a fresh process. Conversation scenarios may run several rounds, the order alternating.
+  const runs = { baseline: [], parley: [] };
+  const count = name === 'idle' ? 1 : rounds;
+  for (let r = 0; r < count; r++)
+    for (const target of targetsOfRound(r)) {
+      process.stderr.write(`… ${name} on ${target}${count > 1 ? ` (round ${r + 1} of ${count})` : ''}\n`);
+      runs[target].push(await scenarios[name](target, plans[name]));
+    }
+  results[name] = { baseline: pool(runs.baseline), parley: pool(runs.parley) };
+  if (count > 1) {
+    results[name].rounds = roundSummaries(runs.baseline, runs.parley);
+    for (const round of results[name].rounds)
+      process.stderr.write(`  round ${round.round}: ${JSON.stringify(round)}\n`);
   }
 }
 const rows = rowsFrom(results);

@@ -166,6 +166,7 @@ export async function active(target, { visitors, agents, intervalMs, durationMs,
     visitorToAgent: summarize(a.visitorToAgent),
     agentToVisitor: summarize(v.agentToVisitor),
     cpuPercent: Math.round((cpuSeconds / elapsed) * 100),
+    samples: { ack: v.ack, visitorToAgent: a.visitorToAgent, agentToVisitor: v.agentToVisitor },
   };
 }
 
@@ -180,5 +181,6 @@ export async function burst(target, { visitors, agents, durationMs, env, process
     messagesPerSecond: Math.round(acked / seconds),
     ack: summarize(v.ack),
     visitorToAgent: summarize(a.visitorToAgent),
+    samples: { ack: v.ack, visitorToAgent: a.visitorToAgent },
   };
 }

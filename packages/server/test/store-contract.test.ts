@@ -388,6 +388,12 @@ for (const backend of backends) {
           yes: true,
         });
       }
+      // Parameters of any size and script arrive intact, a long one and then a short one again.
+      const texts = statement('test_texts', 'select $1::text as a, $2::text as b, length($1::text) as n');
+      for (const a of ['é😀ü'.repeat(3000), 'ß', '']) {
+        const [row] = await store.db.query(texts, [a, null]);
+        expect(row).toEqual({ a, b: null, n: [...a].length });
+      }
     });
 
     it('returns a large result of a named statement whole (a reply of several MB, many chunks)', async () => {
@@ -420,6 +426,41 @@ for (const backend of backends) {
       expect((echo!.at as Date).toISOString()).toBe('2026-01-02T03:04:05.678Z');
       expect(echo!.list).toEqual(['p', 'q']);
       expect(echo!.doc).toEqual({ k: 'v' });
+    });
+
+    it('keeps a named statement out of a transaction that another caller holds open', async () => {
+      const insert = statement(
+        'test_insert_setting',
+        'insert into app_settings (key, value) values ($1, $2) returning key, value',
+      );
+      const key = `outside-${Math.random()}`;
+      await store.db.query(insert, [`${key}-warm`, 'prepared now']);
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const open = store.db.transaction(async (tx) => {
+        await tx.query("insert into app_settings (key, value) values ($1, 'inside')", [`${key}-in`]);
+        await gate;
+        throw new Error('roll back');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      let settled = false;
+      const outside = store.db.query(insert, [`${key}-out`, 'outside']).then((rows) => {
+        settled = true;
+        return rows;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // PGlite has one connection: the statement waits for the transaction instead of running inside it.
+      if (store.db.kind === 'pglite') expect(settled).toBe(false);
+      release();
+      await expect(open).rejects.toThrow('roll back');
+      expect(await outside).toEqual([{ key: `${key}-out`, value: 'outside' }]);
+      const kept = await store.db.query<{ key: string }>(
+        'select key from app_settings where key like $1 order by key',
+        [`${key}-%`],
+      );
+      expect(kept.map((r) => r.key)).toEqual([`${key}-out`, `${key}-warm`]);
     });
 
     it('commits a transaction, rolls it back when fn throws, and keeps it isolated meanwhile', async () => {

@@ -5,7 +5,7 @@ import { protocol } from '@electric-sql/pglite';
  * bind/execute, each ended by sync), as raw bytes from PGlite's `execProtocolRaw`. It reads only what
  * pglite-prepared.ts needs: parameter types, row description, data rows (text format) and the first
  * error; everything else (ParseComplete, BindComplete, CommandComplete, notices, ReadyForQuery) is skipped.
- * Strings are decoded straight from the reply buffer, without a copy per field.
+ * Strings are decoded straight from the reply buffer, without a copy or a view per field.
  */
 export type BackendReply = {
   paramTypes: number[];
@@ -14,7 +14,6 @@ export type BackendReply = {
   error: Error | null;
 };
 
-const decoder = new TextDecoder();
 const { DatabaseError } = protocol.messages;
 
 /** ErrorResponse field codes → the property names PGlite's (and pg's) DatabaseError uses. */
@@ -39,11 +38,13 @@ const ERROR_FIELDS: Record<string, string> = {
 
 export function readBackendReply(bytes: Uint8Array): BackendReply {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A Buffer over the same bytes decodes a range in place (a TextDecoder needs a subarray per field).
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const reply: BackendReply = { paramTypes: [], fields: [], rows: [], error: null };
   const cstring = (at: number): [string, number] => {
     let end = at;
     while (bytes[end] !== 0) end++;
-    return [decoder.decode(bytes.subarray(at, end)), end + 1];
+    return [text.toString('utf8', at, end), end + 1];
   };
   let at = 0;
   while (at + 5 <= bytes.length) {
@@ -62,7 +63,7 @@ export function readBackendReply(bytes: Uint8Array): BackendReply {
           p += 4;
           if (size < 0) row[i] = null;
           else {
-            row[i] = decoder.decode(bytes.subarray(p, p + size));
+            row[i] = text.toString('utf8', p, p + size);
             p += size;
           }
         }
@@ -107,4 +108,47 @@ export function readBackendReply(bytes: Uint8Array): BackendReply {
     at = next;
   }
   return reply;
+}
+
+/** Execute (unnamed portal, all rows) and Sync, as the frontend sends them after a Bind. */
+const EXECUTE_SYNC = Uint8Array.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4]);
+/** Reused for every request: the backend reads a request before the call that sends it returns. */
+let scratch = Buffer.allocUnsafeSlow(4096);
+
+/**
+ * Bind (a named statement, text-format parameters and results) + Execute + Sync as ONE request, written
+ * into a buffer that is reused: the result is valid until the next call, so send it before encoding
+ * another. Replaces three serializer calls and a concatenation per statement.
+ */
+export function bindExecuteSync(statement: string, values: (string | null)[]): Uint8Array {
+  const nameBytes = Buffer.byteLength(statement);
+  // Bind: type, length, portal "" (1), statement + NUL, 0 parameter formats (2), count (2),
+  // each value's length (4) and bytes, 0 result formats (2).
+  let bindLength = 4 + 1 + nameBytes + 1 + 2 + 2 + 2;
+  for (const value of values) bindLength += 4 + (value === null ? 0 : Buffer.byteLength(value));
+  const size = 1 + bindLength + EXECUTE_SYNC.length;
+  if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, scratch.length * 2));
+  const out = scratch;
+  out[0] = 0x42; // 'B'
+  out.writeInt32BE(bindLength, 1);
+  out[5] = 0; // unnamed portal
+  let at = 6 + out.write(statement, 6, 'utf8');
+  out[at++] = 0;
+  out.writeInt16BE(0, at); // every parameter in text format
+  out.writeInt16BE(values.length, at + 2);
+  at += 4;
+  for (const value of values) {
+    if (value === null) {
+      out.writeInt32BE(-1, at);
+      at += 4;
+      continue;
+    }
+    const written = out.write(value, at + 4, 'utf8');
+    out.writeInt32BE(written, at);
+    at += 4 + written;
+  }
+  out.writeInt16BE(0, at); // every result column in text format
+  at += 2;
+  out.set(EXECUTE_SYNC, at);
+  return out.subarray(0, size);
 }
