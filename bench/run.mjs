@@ -4,7 +4,7 @@
 // --profile (Parley runs with --cpu-prof; .cpuprofile files land in bench/results/profiles),
 // --server=path/to/main.js (another build of Parley, for before/after runs of one change),
 // --rounds=N (active and burst N times, baseline and Parley alternating; latency percentiles pooled over
-// every round's samples, CPU and throughput the median; each round's ratios in the JSON),
+// every round's samples, CPU and throughput the median; each round's ratios in the JSON; default 3, 1 with --quick),
 // --node-args="--flag …" (node flags for Parley's processes, e.g. --trace-gc; --profile adds its own),
 // --processes=2 (active and burst on two processes joined through Redis: visitors on one, agents on the
 // other; Parley on PostgreSQL + Redis, the relay with the same Redis Streams adapter; needs DATABASE_URL,
@@ -22,7 +22,9 @@ const opt = (name) => [...args].find((a) => a.startsWith(`--${name}=`))?.slice(n
 const quick = args.has('--quick');
 const full = args.has('--full');
 const processes = Number(opt('processes') ?? 1);
-const rounds = Number(opt('rounds') ?? 1);
+// One round's p99 rests on ~20 deliveries and moves 1.1–5× on a shared 2-core machine: by default the
+// conversation scenarios run 3 alternating rounds (1 with --quick).
+const rounds = Number(opt('rounds') ?? (quick ? 1 : 3));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds=${opt('rounds')}: a whole number ≥ 1`);
 if (processes !== 1 && processes !== 2) throw new Error(`--processes=${opt('processes')}: only 1 or 2`);
 // Two processes only apply to the conversation scenarios: they are the default then, others are refused.
