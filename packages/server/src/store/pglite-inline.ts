@@ -3,11 +3,19 @@ import { PGlite } from '@electric-sql/pglite';
 import { pglitePrepared } from './pglite-prepared.js';
 import { type Row, SESSION_SETTINGS, type SqlDatabase, type SqlExecutor, type Statement, sqlText } from './sql.js';
 
+/**
+ * PGlite's own settings, on top of the SESSION_SETTINGS every store uses. A new WAL segment is not filled
+ * with zeros first: PostgreSQL writes 16 MB to create one, synchronously on the event loop in PGlite (7–22 ms,
+ * every ~21 000 messages; docs/performance.md, section 10). PGlite already runs with fsync off, so the
+ * zeros bought no durability; without them a full disk shows up at the WAL write instead of at creation.
+ */
+export const PGLITE_SETTINGS = 'set wal_init_zero = off';
+
 /** Opens PGlite in a data folder ('memory://' = in memory only). Shared by the in-thread store and the worker. */
 export async function createPglite(dataDir: string): Promise<PGlite> {
   if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
   const db = await (dataDir === 'memory://' ? PGlite.create() : PGlite.create(dataDir));
-  await db.exec(SESSION_SETTINGS);
+  await db.exec(`${SESSION_SETTINGS}; ${PGLITE_SETTINGS}`);
   return db;
 }
 
