@@ -110,8 +110,8 @@ export function readBackendReply(bytes: Uint8Array): BackendReply {
   return reply;
 }
 
-/** Execute (unnamed portal, all rows) and Sync, as the frontend sends them after a Bind. */
-const EXECUTE_SYNC = Uint8Array.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4]);
+/** Execute (unnamed portal, all rows) and Sync, as the frontend sends them after a Bind: built once. */
+const EXECUTE_SYNC = Buffer.concat([protocol.serialize.execute({}), protocol.serialize.sync()]);
 /** Reused for every request: the backend reads a request before the call that sends it returns. */
 let scratch = Buffer.allocUnsafeSlow(4096);
 

@@ -9,7 +9,7 @@ import { type Row, SESSION_SETTINGS, type SqlDatabase, type SqlExecutor, type St
  * every ~21 000 messages; docs/performance.md, section 10). PGlite already runs with fsync off, so the
  * zeros bought no durability; without them a full disk shows up at the WAL write instead of at creation.
  */
-export const PGLITE_SETTINGS = 'set wal_init_zero = off';
+const PGLITE_SETTINGS = 'set wal_init_zero = off';
 
 /** Opens PGlite in a data folder ('memory://' = in memory only). Shared by the in-thread store and the worker. */
 export async function createPglite(dataDir: string): Promise<PGlite> {
