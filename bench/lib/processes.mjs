@@ -104,6 +104,27 @@ export function processUsage(pid) {
   return { rssBytes: rssKb * 1024, cpuSeconds: ticks / 100 };
 }
 
+/**
+ * How long a process's main thread was runnable but waiting for a core, in ms since it started
+ * (`/proc/<pid>/schedstat`, second field, ns). On a shared 2-core machine this is where a latency tail
+ * comes from (docs/performance.md, "Where a target is not met").
+ */
+export function runQueueWaitMs(pid) {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+}
+
+/** Machine-wide CPU ticks since boot (`/proc/stat`): all, busy (not idle or iowait) and stolen by the host. */
+export function machineTicks() {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq;
+  return { total: busy + idle + iowait + steal, busy, steal };
+}
+
 export async function api(base, route, { token, body, method } = {}) {
   const res = await fetch(base + route, {
     method: method ?? (body ? 'POST' : 'GET'),

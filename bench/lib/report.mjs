@@ -55,6 +55,15 @@ export function rowsFrom(results) {
       'lower',
       null,
     ]);
+    if (typeof p.waitMsPerSecond === 'number')
+      rows.push([
+        `server main thread waiting for a core${n > 1 ? ` (sum of ${n})` : ''}`,
+        p.waitMsPerSecond,
+        b.waitMsPerSecond,
+        ' ms/s',
+        'lower',
+        null,
+      ]);
   }
   if (burst) {
     const n = burst.parley.processes ?? 1;

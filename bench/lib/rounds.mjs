@@ -6,6 +6,8 @@
 import { summarize } from './stats.mjs';
 
 const LATENCIES = ['ack', 'visitorToAgent', 'agentToVisitor'];
+/** The machine around a round (scenarios.mjs machineMeter): kept per round, median when pooled. */
+const MACHINE = ['waitMsPerSecond', 'machineBusyPercent', 'stealPercent'];
 
 const median = (values) => {
   const sorted = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);
@@ -22,7 +24,7 @@ export function pool(results) {
   const pooled = { ...strip(first), rounds: results.length };
   for (const key of LATENCIES)
     if (first.samples?.[key]) pooled[key] = summarize(results.flatMap((r) => r.samples[key]));
-  for (const key of ['cpuPercent', 'messagesPerSecond', 'acked'])
+  for (const key of ['cpuPercent', 'messagesPerSecond', 'acked', ...MACHINE])
     if (typeof first[key] === 'number') pooled[key] = median(results.map((r) => r[key]));
   return pooled;
 }
@@ -35,6 +37,7 @@ export function roundSummaries(baseline, parley) {
     for (const key of LATENCIES)
       if (b[key]?.p99 != null && p[key]?.p99 != null)
         row[key] = { parley: p[key].p99, baseline: b[key].p99, ratio: +(p[key].p99 / b[key].p99).toFixed(2) };
+    for (const key of MACHINE) if (typeof b[key] === 'number') row[key] = { parley: p[key], baseline: b[key] };
     if (b.messagesPerSecond)
       row.messagesPerSecond = {
         parley: p.messagesPerSecond,

@@ -1,4 +1,13 @@
-import { jsMemory, prepareParley, processUsage, startBaseline, startPair, startParley } from './processes.mjs';
+import {
+  jsMemory,
+  machineTicks,
+  prepareParley,
+  processUsage,
+  runQueueWaitMs,
+  startBaseline,
+  startPair,
+  startParley,
+} from './processes.mjs';
 import { summarize } from './stats.mjs';
 import { loadWorker } from './workers.mjs';
 
@@ -26,6 +35,28 @@ async function startServers(target, env, processes = 1) {
 }
 
 const cpuSecondsOf = (pids) => pids.reduce((sum, pid) => sum + processUsage(pid).cpuSeconds, 0);
+const waitMsOf = (pids) => pids.reduce((sum, pid) => sum + runQueueWaitMs(pid), 0);
+
+/**
+ * What the machine did around a measured stretch: the servers' main threads waiting for a core (ms per
+ * second, summed over processes), every core's busy share, and the share the host stole from this VM.
+ * A round whose p99 stands out can be read against these.
+ */
+function machineMeter(pids) {
+  const wait0 = waitMsOf(pids);
+  const ticks0 = machineTicks();
+  const t0 = Date.now();
+  return () => {
+    const seconds = (Date.now() - t0) / 1000;
+    const ticks = machineTicks();
+    const total = ticks.total - ticks0.total || 1;
+    return {
+      waitMsPerSecond: Math.round((waitMsOf(pids) - wait0) / seconds),
+      machineBusyPercent: Math.round(((ticks.busy - ticks0.busy) / total) * 100),
+      stealPercent: +(((ticks.steal - ticks0.steal) / total) * 100).toFixed(1),
+    };
+  };
+}
 
 const GC_HOOK = `--expose-gc --import=${new URL('./gc-hook.mjs', import.meta.url).href}`;
 
@@ -152,7 +183,9 @@ export async function active(target, { visitors, agents, intervalMs, durationMs,
   const run = await conversations(target, { visitors, agents, env, replies: true, processes });
   const cpu0 = cpuSecondsOf(run.server.pids);
   const t0 = Date.now();
+  const machine = machineMeter(run.server.pids);
   const { acked } = await run.visitorWorker.call('active', { intervalMs, durationMs });
+  const noise = machine();
   await sleep(1000);
   const cpuSeconds = cpuSecondsOf(run.server.pids) - cpu0;
   const elapsed = (Date.now() - t0) / 1000;
@@ -166,6 +199,7 @@ export async function active(target, { visitors, agents, intervalMs, durationMs,
     visitorToAgent: summarize(a.visitorToAgent),
     agentToVisitor: summarize(v.agentToVisitor),
     cpuPercent: Math.round((cpuSeconds / elapsed) * 100),
+    ...noise,
     samples: { ack: v.ack, visitorToAgent: a.visitorToAgent, agentToVisitor: v.agentToVisitor },
   };
 }

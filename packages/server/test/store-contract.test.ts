@@ -573,48 +573,54 @@ describe.each([
 });
 
 describe('append statements on PGlite (prepared once, plan cached)', () => {
-  // PGlite has no autovacuum, so nothing ever re-plans a cached statement: a plan chosen on the empty
-  // tables of a fresh install must stay index-driven as the tables grow. Before migration 4 put client_id
-  // first in its index, such a plan scanned the whole index per clientId and the burst bench ran 4x slower.
+  // PGlite has no autovacuum, so nothing ever re-plans a cached statement: a plan chosen on the empty or
+  // small tables of a fresh install must stay index-driven as the tables grow. Before migration 4 put
+  // client_id first in its index, such a plan scanned the whole index per clientId and the burst bench ran
+  // 4x slower; before PGlite's random_page_cost = 1 (docs/performance.md, section 11), the batch locked
+  // its conversations with a scan of the whole table once it had been planned on a few hundred of them.
   // Measured in pages touched (deterministic), with PostgreSQL forced to use the cached generic plan.
   const args = {
     one: `('c1', 'm-new', 'k-new', 'visitor', 'v1', null, 'hi', false, false, true, 'v1', null)`,
     batch: `(array['c1'], array['m-new'], array['k-new'], array['visitor'], array['v1'], array[null]::text[],
       array['hi'], array[false], array[false], array[true], array['v1'], array[null]::text[])`,
   };
-  it.each(Object.entries(appendStatements))(
-    '%s: a plan cached on empty tables stays index-driven',
-    async (name, append) => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'parley-plan-'));
-      try {
-        const db = await openPgliteDatabase(dir);
-        await migrate(db);
-        await db.close();
-        const pg = await createPglite(dir);
-        const execute = `execute append_test${args[name as keyof typeof args]}`;
-        // Prepared and executed once on empty tables: that generic plan is cached and used from then on.
-        await pg.exec(`set plan_cache_mode = force_generic_plan; prepare append_test as ${append.text}; ${execute}`);
-        await pg.exec(`
-        insert into sites (id, key, name, identity_secret) values ('s1', 'k1', 'S', 'x');
-        insert into visitors (id, site_id) select 'v' || g, 's1' from generate_series(1, 2000) g;
-        insert into conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at, queued_at)
-          select 'c' || g, 's1', 'v' || g, 'queued', 20, now(), now(), now() from generate_series(1, 2000) g;
-        insert into messages (id, conversation_id, seq, client_id, author, text)
-          select 'm' || g || '_' || s, 'c' || g, s, 'k' || g || '_' || s, 'visitor', 'hello'
-          from generate_series(1, 2000) g, generate_series(1, 20) s`);
-        const [result] = await pg.exec(`explain (analyze, buffers, costs off, timing off) ${execute}`);
-        await pg.close();
-        const plan = result!.rows.map((row) => (row as { 'QUERY PLAN': string })['QUERY PLAN']).join('\n');
-        // Each node's count includes its children's: the largest is the execution's total (planning excluded).
-        const execution = plan.split('Planning:')[0]!;
-        const pages = Math.max(...[...execution.matchAll(/shared hit=(\d+)/g)].map((m) => Number(m[1])));
-        expect(plan).toMatch(/messages_client_id/);
-        expect(pages, plan).toBeLessThan(120);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  );
+  const fill = (from: number, to: number) => `
+    insert into visitors (id, site_id) select 'v' || g, 's1' from generate_series(${from}, ${to}) g;
+    insert into conversations (id, site_id, visitor_id, status, last_seq, created_at, updated_at, queued_at)
+      select 'c' || g, 's1', 'v' || g, 'queued', 2, now(), now(), now() from generate_series(${from}, ${to}) g;
+    insert into messages (id, conversation_id, seq, client_id, author, text)
+      select 'm' || g || '_' || s, 'c' || g, s, 'k' || g || '_' || s, 'visitor', 'hello'
+      from generate_series(${from}, ${to}) g, generate_series(1, 2) s`;
+  it.each(
+    Object.entries(appendStatements).flatMap(([name, append]) => [
+      { name, append, when: 'empty', before: 0 },
+      { name, append, when: 'small', before: 500 },
+    ]),
+  )('$name: a plan cached on $when tables stays index-driven', async ({ name, append, before }) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-plan-'));
+    try {
+      const db = await openPgliteDatabase(dir);
+      await migrate(db);
+      await db.close();
+      const pg = await createPglite(dir);
+      const execute = `execute append_test${args[name as keyof typeof args]}`;
+      await pg.exec(`insert into sites (id, key, name, identity_secret) values ('s1', 'k1', 'S', 'x');
+        ${before > 0 ? fill(1, before) : ''}`);
+      // Prepared and executed once on these tables: that generic plan is cached and used from then on.
+      await pg.exec(`prepare append_test as ${append.text}; ${execute}`);
+      await pg.exec(fill(before + 1, 20_000));
+      const [result] = await pg.exec(`explain (analyze, buffers, costs off, timing off) ${execute}`);
+      await pg.close();
+      const plan = result!.rows.map((row) => (row as { 'QUERY PLAN': string })['QUERY PLAN']).join('\n');
+      // Each node's count includes its children's: the largest is the execution's total (planning excluded).
+      const execution = plan.split('Planning:')[0]!;
+      const pages = Math.max(...[...execution.matchAll(/shared hit=(\d+)/g)].map((m) => Number(m[1])));
+      expect(plan).toMatch(/messages_client_id/);
+      expect(pages, plan).toBeLessThan(120);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('PGlite WAL segments', () => {

@@ -4,12 +4,19 @@ import { pglitePrepared } from './pglite-prepared.js';
 import { type Row, SESSION_SETTINGS, type SqlDatabase, type SqlExecutor, type Statement, sqlText } from './sql.js';
 
 /**
- * PGlite's own settings, on top of the SESSION_SETTINGS every store uses. A new WAL segment is not filled
- * with zeros first: PostgreSQL writes 16 MB to create one, synchronously on the event loop in PGlite (7–22 ms,
- * every ~21 000 messages; docs/performance.md, section 10). PGlite already runs with fsync off, so the
- * zeros bought no durability; without them a full disk shows up at the WAL write instead of at creation.
+ * PGlite's own settings, on top of the SESSION_SETTINGS every store uses.
+ * - `wal_init_zero = off`: a new WAL segment is not filled with zeros first. PostgreSQL writes 16 MB to
+ *   create one, synchronously on the event loop in PGlite (7–22 ms, every ~21 000 messages;
+ *   docs/performance.md, section 10). PGlite already runs with fsync off, so the zeros bought no
+ *   durability; without them a full disk shows up at the WAL write instead of at creation.
+ * - `random_page_cost = 1` (= seq_page_cost): one process reads its data folder through the OS page cache,
+ *   so a page fetched by index costs what a page read in sequence does. PGlite has no autovacuum, so a
+ *   cached plan is never re-planned as tables grow; at the default of 4, the batched append planned on a
+ *   few hundred conversations locked them with a scan of the whole table, forever after (20× slower per
+ *   message at 50 000 conversations), and the clientId lookup went through a bitmap scan that asks the file
+ *   system for the table's size on every append (docs/performance.md, section 11).
  */
-const PGLITE_SETTINGS = 'set wal_init_zero = off';
+const PGLITE_SETTINGS = 'set wal_init_zero = off; set random_page_cost = 1';
 
 /** Opens PGlite in a data folder ('memory://' = in memory only). Shared by the in-thread store and the worker. */
 export async function createPglite(dataDir: string): Promise<PGlite> {
