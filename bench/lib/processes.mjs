@@ -105,12 +105,13 @@ export function processUsage(pid) {
 }
 
 /**
- * How long a process's main thread was runnable but waiting for a core, in ms since it started
- * (`/proc/<pid>/schedstat`, second field, ns). On a shared 2-core machine this is where a latency tail
+ * How long a process's main thread was runnable but waiting for a core, in ms since it started, and how
+ * many times it was put on a core (`/proc/<pid>/schedstat`: second and third fields). On a shared 2-core machine this is where a latency tail
  * comes from (docs/performance.md, "Where a target is not met").
  */
-export function runQueueWaitMs(pid) {
-  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+export function runQueueWait(pid) {
+  const [, waitNs, slices] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+  return { ms: waitNs / 1e6, slices };
 }
 
 /** Machine-wide CPU ticks since boot (`/proc/stat`): all, busy (not idle or iowait) and stolen by the host. */

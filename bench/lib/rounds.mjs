@@ -7,7 +7,7 @@ import { summarize } from './stats.mjs';
 
 const LATENCIES = ['ack', 'visitorToAgent', 'agentToVisitor'];
 /** The machine around a round (scenarios.mjs machineMeter): kept per round, median when pooled. */
-const MACHINE = ['waitMsPerSecond', 'machineBusyPercent', 'stealPercent'];
+const MACHINE = ['waitMsPerSecond', 'slicesPerSecond', 'machineBusyPercent', 'stealPercent'];
 
 const median = (values) => {
   const sorted = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);

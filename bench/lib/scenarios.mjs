@@ -3,7 +3,7 @@ import {
   machineTicks,
   prepareParley,
   processUsage,
-  runQueueWaitMs,
+  runQueueWait,
   startBaseline,
   startPair,
   startParley,
@@ -35,23 +35,33 @@ async function startServers(target, env, processes = 1) {
 }
 
 const cpuSecondsOf = (pids) => pids.reduce((sum, pid) => sum + processUsage(pid).cpuSeconds, 0);
-const waitMsOf = (pids) => pids.reduce((sum, pid) => sum + runQueueWaitMs(pid), 0);
+const waitOf = (pids) =>
+  pids.reduce(
+    (sum, pid) => {
+      const wait = runQueueWait(pid);
+      return { ms: sum.ms + wait.ms, slices: sum.slices + wait.slices };
+    },
+    { ms: 0, slices: 0 },
+  );
 
 /**
  * What the machine did around a measured stretch: the servers' main threads waiting for a core (ms per
- * second, summed over processes), every core's busy share, and the share the host stole from this VM.
+ * second, summed over processes) and how often they were put on one (each wake-up is one), every core's
+ * busy share, and the share the host stole from this VM.
  * A round whose p99 stands out can be read against these.
  */
 function machineMeter(pids) {
-  const wait0 = waitMsOf(pids);
+  const wait0 = waitOf(pids);
   const ticks0 = machineTicks();
   const t0 = Date.now();
   return () => {
     const seconds = (Date.now() - t0) / 1000;
     const ticks = machineTicks();
     const total = ticks.total - ticks0.total || 1;
+    const wait = waitOf(pids);
     return {
-      waitMsPerSecond: Math.round((waitMsOf(pids) - wait0) / seconds),
+      waitMsPerSecond: Math.round((wait.ms - wait0.ms) / seconds),
+      slicesPerSecond: Math.round((wait.slices - wait0.slices) / seconds),
       machineBusyPercent: Math.round(((ticks.busy - ticks0.busy) / total) * 100),
       stealPercent: +(((ticks.steal - ticks0.steal) / total) * 100).toFixed(1),
     };
