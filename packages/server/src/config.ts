@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type TrustProxy, trustProxyFrom } from './http/client-address.js';
 
 /** Every setting the server reads, parsed once from the environment. Nothing else reads process.env. */
 const envSchema = z.object({
@@ -33,6 +34,11 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Proxies whose X-Forwarded-For names the client (Express `trust proxy` syntax: addresses, CIDRs,
+   * `loopback`, `linklocal`, `uniquelocal`; `false` for none). Default: a proxy on the same host.
+   */
+  PARLEY_TRUST_PROXY: z.string().default('loopback'),
   /** Visitor messages per site and window; default 100× the per-visitor limit, at least 2000. */
   PARLEY_SITE_MSG_LIMIT: z.coerce.number().int().positive().optional(),
   PARLEY_SITE_MSG_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
@@ -66,6 +72,8 @@ export type Config = {
   maxConnectionsPerIp: number;
   /** Loopback addresses are exempt from the per-IP connection cap (a reverse proxy on the same host). */
   trustLoopback: boolean;
+  /** Which peers' X-Forwarded-For is believed when telling who a client is (http/client-address.ts). */
+  trustProxy: TrustProxy;
   /** Visitor messages per site and window, across all of its visitors. */
   siteMessageLimit: { limit: number; windowMs: number };
   /** Events of any kind per visitor socket and window; twice that and the socket is cut off. */
@@ -86,6 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  let trustProxy: TrustProxy;
+  try {
+    trustProxy = trustProxyFrom(e.PARLEY_TRUST_PROXY);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration:\n  PARLEY_TRUST_PROXY: ${(error as Error).message}`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -105,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginThrottle: { maxFailures: e.PARLEY_LOGIN_MAX_FAILURES, windowMs: e.PARLEY_LOGIN_WINDOW_MS },
     maxConnectionsPerIp: e.PARLEY_MAX_CONNECTIONS_PER_IP,
     trustLoopback: e.PARLEY_TRUST_LOOPBACK,
+    trustProxy,
     siteMessageLimit: {
       limit: e.PARLEY_SITE_MSG_LIMIT ?? Math.max(2000, 100 * e.PARLEY_VISITOR_MSG_LIMIT),
       windowMs: e.PARLEY_SITE_MSG_WINDOW_MS,

@@ -184,6 +184,26 @@ describe('connection floods', () => {
     });
     for (const s of sockets) s.close();
   });
+  it('behind a proxy on this host, counts each client it forwards rather than the proxy', async () => {
+    const proxied = await startServer({ env: { PARLEY_MAX_CONNECTIONS_PER_IP: '2' } });
+    servers.push(proxied);
+    const token = await login(proxied.url);
+    const key = (await api(proxied.url, '/api/sites', { token })).body.sites[0].key as string;
+    const through = (forwardedFor: string) =>
+      visitorHandshake(proxied.url, { siteKey: key }, { localAddress: '127.0.0.1', forwardedFor });
+    const sockets = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await through('203.0.113.50');
+      expect(res.ok, `connection ${i + 1} of one client`).toBe(true);
+      if (res.ok) sockets.push(res.socket);
+    }
+    // Before, the proxy's own address was counted, and loopback was exempt: no cap at all behind it.
+    expect(await through('203.0.113.50')).toEqual({ ok: false, code: 'rate_limited' });
+    const neighbour = await through('203.0.113.51');
+    expect(neighbour.ok).toBe(true);
+    if (neighbour.ok) sockets.push(neighbour.socket);
+    for (const s of sockets) s.close();
+  });
 });
 
 describe('after the floods', () => {

@@ -115,4 +115,27 @@ describe.skipIf(!env.run)('multi-process behind nginx', { timeout: 90_000 }, () 
     await waitFor('visitor reply at the agent', () => agentMessages.some((m) => m.clientId === 'lb-2'));
     expect(visitor.io.engine.transport.name).toBe('polling');
   });
+
+  it('tells visitors behind it apart: a block takes the visitor’s own address, not the balancer’s', async () => {
+    const lb = nginx!.url;
+    const admin = await loginAs(lb);
+    const siteKey = await siteKeyOf(lb, admin);
+    const abusive = await visitorSocket(lb, siteKey, { localAddress: '127.0.0.31' });
+    sockets.push(abusive);
+    const sent = await okAck<{ message: Message }>(abusive, 'message:send', { clientId: 'lb-x', text: 'idiots' });
+    const blocked = await http(lb, `/api/conversations/${sent.message.conversationId}/block`, {
+      token: admin,
+      body: { reason: 'abuse' },
+    });
+    expect(blocked.status).toBe(201);
+    // nginx forwards the client's address (X-Forwarded-For); Parley trusts it from a loopback peer.
+    expect((blocked.body as { block: { ip: string } }).block.ip).toBe('127.0.0.31');
+    await expect(visitorSocket(lb, siteKey, { localAddress: '127.0.0.31' })).rejects.toMatchObject({
+      data: { code: 'blocked' },
+    });
+    // Before, the block held nginx's address, and every visitor coming through it was refused.
+    const neighbour = await visitorSocket(lb, siteKey, { localAddress: '127.0.0.32' });
+    sockets.push(neighbour);
+    expect(neighbour.connected).toBe(true);
+  });
 });

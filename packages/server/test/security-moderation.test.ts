@@ -1,5 +1,6 @@
 import type { Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { connectedVisitor, expectNoCrashLogs, visitorHandshake } from './helpers/adversary.js';
 import { api, connectAgent, createAgent, emit, eventually, login, ok } from './helpers/clients.js';
 import { type RunningServer, removeDir, startServer } from './helpers/server.js';
@@ -187,5 +188,80 @@ describe('blocking a visitor', () => {
       expect(res.status, route).toBe(status);
       expect(res.body.error.code, route).toBe(code);
     }
+  });
+});
+
+describe('behind a reverse proxy (X-Forwarded-For)', () => {
+  /** A visitor who says something, then a supervisor's block of their conversation: the block's address. */
+  async function blockedAddress(
+    base: string,
+    token: string,
+    siteKey: string,
+    from: Parameters<typeof connectedVisitor>[2],
+  ) {
+    const visitor = await connectedVisitor(base, siteKey, from);
+    const { message } = await ok(
+      emit<{ message: Message }>(visitor.socket, 'message:send', { clientId: 'x1', text: 'you are all idiots' }),
+    );
+    const res = await api(base, `/api/conversations/${message.conversationId}/block`, { token, body: {} });
+    expect(res.status).toBe(201);
+    return res.body.block.ip as string;
+  }
+
+  it('a block from behind a proxy on this host takes the visitor’s own address, and others behind it still get in', async () => {
+    // Default PARLEY_TRUST_PROXY = loopback: the proxy (here 127.0.0.1) names the client in X-Forwarded-For.
+    const proxied = { localAddress: '127.0.0.1' };
+    const ip = await blockedAddress(server.url, admin, site.key, { ...proxied, forwardedFor: '203.0.113.7' });
+    expect(ip).toBe('203.0.113.7');
+    const again = await visitorHandshake(
+      server.url,
+      { siteKey: site.key },
+      { ...proxied, forwardedFor: '203.0.113.7' },
+    );
+    expect(again).toEqual({ ok: false, code: 'blocked' });
+    // Before, the block held the proxy's address and refused every visitor who came through it.
+    for (const forwardedFor of ['203.0.113.8', '198.51.100.1, 203.0.113.9', undefined]) {
+      const other = await visitorHandshake(server.url, { siteKey: site.key }, { ...proxied, forwardedFor });
+      expect(other.ok, `through the proxy for ${forwardedFor ?? 'the proxy itself'}`).toBe(true);
+      if (other.ok) other.socket.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy: a blocked address cannot claim another', async () => {
+    const strict = await startServer({ env: { PARLEY_TRUST_PROXY: '127.0.0.1' } });
+    try {
+      const token = await login(strict.url);
+      const key = (await api(strict.url, '/api/sites', { token })).body.sites[0].key as string;
+      const ip = await blockedAddress(strict.url, token, key, {
+        localAddress: '127.0.0.9',
+        forwardedFor: '198.51.100.2',
+      });
+      expect(ip).toBe('127.0.0.9');
+      const disguised = await visitorHandshake(
+        strict.url,
+        { siteKey: key },
+        { localAddress: '127.0.0.9', forwardedFor: '198.51.100.3' },
+      );
+      expect(disguised).toEqual({ ok: false, code: 'blocked' });
+      // The trusted proxy's word still counts.
+      const proxied = await visitorHandshake(
+        strict.url,
+        { siteKey: key },
+        { localAddress: '127.0.0.1', forwardedFor: '198.51.100.3' },
+      );
+      expect(proxied.ok).toBe(true);
+      if (proxied.ok) proxied.socket.close();
+      expectNoCrashLogs(strict);
+    } finally {
+      await strict.stop();
+      removeDir(strict.dataDir);
+    }
+  });
+
+  it('refuses to start with a PARLEY_TRUST_PROXY it cannot read, and says which setting', async () => {
+    expect(() => loadConfig({ PARLEY_TRUST_PROXY: 'loopback, not-an-address' })).toThrow(
+      /PARLEY_TRUST_PROXY: .*not-an-address/,
+    );
+    expect(() => loadConfig({ PARLEY_TRUST_PROXY: '10.0.0.0/8, false' })).toThrow(/PARLEY_TRUST_PROXY/);
   });
 });

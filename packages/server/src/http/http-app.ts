@@ -38,7 +38,7 @@ export type HttpDeps = {
 export function createHttpApp(d: HttpDeps) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', d.config.trustProxy);
   app.set('query parser', 'simple');
   app.use(securityHeaders);
   app.use(express.json({ limit: d.config.jsonBodyLimit, strict: true }));

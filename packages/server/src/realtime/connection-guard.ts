@@ -1,8 +1,14 @@
+import type { IncomingMessage } from 'node:http';
 import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
+import { connectionAddress } from '../http/client-address.js';
 import { connectError } from './site-cache.js';
 
-type EngineSocket = { remoteAddress: string; on(e: string, f: (this: EngineSocket) => void): void; close(): void };
+type EngineSocket = {
+  request: IncomingMessage;
+  on(e: string, f: (this: EngineSocket) => void): void;
+  close(): void;
+};
 type GuardedNamespace = {
   use(fn: (socket: { conn: object }, next: (err?: Error) => void) => void): unknown;
 };
@@ -10,22 +16,26 @@ type GuardedNamespace = {
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
- * Per-IP connection cap (per process). Every engine connection is counted by remote address; one over the
- * cap is refused by the namespace it asks for with connect_error `rate_limited` (a clear code the client
- * can show), and its transport is closed shortly after, whatever it asks for. Loopback is exempt unless
- * `trustLoopback` is off (a reverse proxy on the same host would otherwise count as one client).
+ * Per-IP connection cap (per process). Every engine connection is counted by its client's address (the
+ * peer, or behind a trusted proxy the address it forwards: http/client-address.ts); one over the cap is
+ * refused by the namespace it asks for with connect_error `rate_limited` (a clear code the client can
+ * show), and its transport is closed shortly after, whatever it asks for. A loopback client is exempt
+ * unless `trustLoopback` is off (a proxy on the same host that does not forward addresses would otherwise
+ * count as one client).
  */
 export function installConnectionGuard(io: Server, namespaces: GuardedNamespace[], config: Config) {
   const perIp = new Map<string, number>();
   const overLimit = new WeakSet<object>();
+  const addressOf = (socket: EngineSocket) => connectionAddress(socket, config.trustProxy) ?? '';
   // One close listener for every connection (`this` = the engine socket): no closure per connection.
   function release(this: EngineSocket) {
-    const left = (perIp.get(this.remoteAddress) ?? 1) - 1;
-    if (left <= 0) perIp.delete(this.remoteAddress);
-    else perIp.set(this.remoteAddress, left);
+    const ip = addressOf(this);
+    const left = (perIp.get(ip) ?? 1) - 1;
+    if (left <= 0) perIp.delete(ip);
+    else perIp.set(ip, left);
   }
   io.engine.on('connection', (socket: EngineSocket) => {
-    const ip = socket.remoteAddress;
+    const ip = addressOf(socket);
     const n = (perIp.get(ip) ?? 0) + 1;
     perIp.set(ip, n);
     socket.on('close', release);

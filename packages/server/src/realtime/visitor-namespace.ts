@@ -4,10 +4,11 @@ import type { Config } from '../config.js';
 import type { Coordinator } from '../coord/coordinator.js';
 import type { ChatService } from '../domain/chat-service.js';
 import { refuse } from '../domain/errors.js';
-import { type ModerationService, normalizeIp } from '../domain/moderation.js';
+import type { ModerationService } from '../domain/moderation.js';
 import type { Notifier } from '../domain/notifier.js';
 import { hmacHex, safeEqual } from '../domain/secrets.js';
 import type { VisitorTokens } from '../domain/visitor-tokens.js';
+import { connectionAddress } from '../http/client-address.js';
 import { publicConversation } from '../store/rows.js';
 import type { SiteWithSecret } from '../store/sites-repo.js';
 import type { Store } from '../store/store.js';
@@ -55,7 +56,7 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
       const knownId = tokens.verify(auth.data.visitorToken, site.id);
       const known = knownId ? await store.visitors.byId(knownId) : null;
       const own = known && known.siteId === site.id ? known : null;
-      const ip = normalizeIp(socket.handshake.address);
+      const ip = connectionAddress(socket.conn, config.trustProxy);
       if (await deps.moderation.isBlocked(site.id, own?.id ?? null, ip))
         return next(connectError('blocked', 'you cannot use the chat of this site'));
       const visitor = own ?? (await store.visitors.create(site.id));

@@ -10,20 +10,29 @@ export type Outcome = { ok: true; socket: Socket; session: VisitorSession } | { 
 
 /**
  * Opens a /visitor socket with full control over the handshake (any auth value, Origin header, local
- * source address on 127.0.0.0/8 to act as another IP, transport) and resolves with its session or the
- * connect_error code.
+ * source address on 127.0.0.0/8 to act as another IP, an X-Forwarded-For header as a proxy sends it,
+ * transport) and resolves with its session or the connect_error code.
  */
 export function visitorHandshake(
   base: string,
   auth: unknown,
-  opts: { origin?: string; localAddress?: string; transports?: ('websocket' | 'polling')[] } = {},
+  opts: {
+    origin?: string;
+    localAddress?: string;
+    forwardedFor?: string;
+    transports?: ('websocket' | 'polling')[];
+  } = {},
 ): Promise<Outcome> {
+  const headers = {
+    ...(opts.origin ? { origin: opts.origin } : {}),
+    ...(opts.forwardedFor ? { 'x-forwarded-for': opts.forwardedFor } : {}),
+  };
   const socket = io(`${base}/visitor`, {
     auth: auth as Record<string, unknown>,
     transports: opts.transports ?? ['websocket'],
     reconnection: false,
     forceNew: true,
-    ...(opts.origin ? { extraHeaders: { origin: opts.origin } } : {}),
+    ...(Object.keys(headers).length > 0 ? { extraHeaders: headers } : {}),
     ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
   } as never);
   return new Promise((resolve) => {
@@ -46,7 +55,7 @@ export function visitorHandshake(
 export async function connectedVisitor(
   base: string,
   siteKey: string,
-  opts: { visitorToken?: string; localAddress?: string; origin?: string } = {},
+  opts: { visitorToken?: string; localAddress?: string; forwardedFor?: string; origin?: string } = {},
 ) {
   const outcome = await visitorHandshake(
     base,
