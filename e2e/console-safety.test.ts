@@ -449,6 +449,27 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
     expect(await agent.problems()).toEqual([]);
   }, 60_000);
   // Last on purpose: the block covers the visitor's address, and every test visitor comes from 127.0.0.1.
+  it('signs the agent out when the login expires, and says why on the login form', async () => {
+    // A login of ~11 s (PARLEY_TOKEN_TTL_HOURS): long enough to sign in, short enough to wait for.
+    const short = await startServer({ env: { PARLEY_TOKEN_TTL_HOURS: '0.003' } });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    try {
+      const page = await context.newPage();
+      const problems = collectCspViolations(page);
+      page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+      await consoleLogin(page, short.origin, short.adminEmail, short.adminPassword);
+      // At expiry the server ends the connection; the console asks again, is refused, and signs out.
+      const notice = page.locator('.login .form-notice');
+      await notice.waitFor({ timeout: 30_000 });
+      expect(await notice.textContent()).toMatch(/session has ended/i);
+      expect(await page.locator('.login input[name=email]').isVisible()).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await short.stop();
+    }
+  }, 60_000);
+
   it('blocks an abusive visitor from the conversation: closed, disconnected, refused again until lifted', async () => {
     const agent = await agentPage('bo', 'Bo Block');
     const { page } = agent;

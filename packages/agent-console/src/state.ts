@@ -73,6 +73,8 @@ export type State = {
   transferOpen: boolean;
   blockOpen: boolean;
   composerMode: 'reply' | 'note';
+  /** Why the agent is looking at the login form again, when the server ended the session. */
+  signedOut: string | null;
 };
 
 const initial: State = {
@@ -94,6 +96,7 @@ const initial: State = {
   transferOpen: false,
   blockOpen: false,
   composerMode: 'reply',
+  signedOut: null,
 };
 
 // ---------------------------------------------------------------- store
@@ -335,10 +338,16 @@ function connectSocket(token: string) {
     const active = state.activeId;
     if (active) void loadConversation(active);
   });
-  s.on('disconnect', () => setState({ connection: 'disconnected' }));
+  s.on('disconnect', (reason) => {
+    setState({ connection: 'disconnected' });
+    // The server ended the connection (the login expired or was revoked, or it could not set the
+    // connection up): socket.io does not retry that on its own. Ask again; a login that no longer works
+    // is answered `unauthorized`, below.
+    if (reason === 'io server disconnect') setTimeout(() => socket === s && s.connect(), 1000);
+  });
   s.on('connect_error', (error: Error) => {
     setState({ connection: 'disconnected' });
-    if (error.message === 'unauthorized') void logout(false);
+    if (error.message === 'unauthorized') void logout(false, SESSION_ENDED);
   });
   on('conversation:updated', (conversation) => upsertConversation(conversation));
   on('conversation:assigned', (conversation) => {
@@ -656,7 +665,7 @@ async function start(me: Agent) {
 }
 
 export async function boot() {
-  whenUnauthorized(() => void logout(false));
+  whenUnauthorized(() => void logout(false, SESSION_ENDED));
   if (!getToken()) return setState({ booting: false });
   try {
     const { agent } = await api<{ agent: Agent }>('/api/me');
@@ -667,12 +676,16 @@ export async function boot() {
   }
 }
 
-export async function logout(callServer = true) {
+/** What the login form says after the server ended a session (expired, or revoked elsewhere). */
+const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+
+/** Signs out; `reason` is shown on the login form when the server, not the agent, ended the session. */
+export async function logout(callServer = true, reason: string | null = null) {
   if (callServer) await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
   socket?.disconnect();
   socket = null;
   setToken(null);
-  setState({ ...initial, booting: false });
+  setState({ ...initial, booting: false, signedOut: reason });
   navigate('/inbox');
 }
 

@@ -106,15 +106,20 @@ describe('bearer tokens', () => {
     other.socket.close();
   });
 
-  it('tokens expire (PARLEY_TOKEN_TTL_HOURS): REST and new sockets are refused afterwards', async () => {
+  it('tokens expire (PARLEY_TOKEN_TTL_HOURS): REST and new sockets are refused afterwards, open sockets end', async () => {
     const short = await startServer({ env: { PARLEY_TOKEN_TTL_HOURS: '0.0003' } });
     servers.push(short);
     const res = await api(short.url, '/api/auth/login', { body: ADMIN });
     expect(Date.parse(res.body.expiresAt) - Date.now()).toBeLessThan(1500);
     const token = res.body.token as string;
     expect((await api(short.url, '/api/me', { token })).status).toBe(200);
-    expect((await agentHandshake(short.url, { token })).ok).toBe(true);
+    const open = await agentHandshake(short.url, { token });
+    expect(open.ok).toBe(true);
+    const reasons: string[] = [];
+    if (open.ok) open.socket.on('disconnect', (reason) => reasons.push(reason));
     await sleep(1500);
+    // A socket opened while the token was good does not outlive it (before, it stayed until it reconnected).
+    await eventually(() => expect(reasons).toEqual(['io server disconnect']));
     const expired = await api(short.url, '/api/me', { token });
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe('unauthorized');

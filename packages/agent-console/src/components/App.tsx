@@ -44,7 +44,7 @@ export function App() {
   }, [route, s.me]);
 
   if (s.booting) return <div class="boot" aria-busy="true" />;
-  if (!s.me) return <Login />;
+  if (!s.me) return <Login notice={s.signedOut} />;
   const section = route.startsWith('/dashboard') ? 'dashboard' : route.startsWith('/settings') ? 'settings' : 'inbox';
   return (
     <div class="shell">

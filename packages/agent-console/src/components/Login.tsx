@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { errorText, login } from '../state.js';
 
-export function Login() {
+/** `notice`: why the agent was signed out, when the server ended the session (an expired login). */
+export function Login({ notice }: { notice?: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -55,6 +56,11 @@ export function Login() {
             onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)}
           />
         </label>
+        {notice && !error && (
+          <p class="form-notice" role="status">
+            {notice}
+          </p>
+        )}
         {error && (
           <p class="form-error" role="alert">
             {error}

@@ -40,8 +40,13 @@ export class AuthService {
     return { token, agent: found.agent, expiresAt: expiresAt.toISOString() };
   }
 
-  agentForToken(token: string): Promise<Agent | null> {
-    return this.store.tokens.agentFor(sha256(token));
+  async agentForToken(token: string): Promise<Agent | null> {
+    return (await this.sessionForToken(token))?.agent ?? null;
+  }
+
+  /** The agent of a live token and when that token expires (an agent socket ends then). */
+  sessionForToken(token: string): Promise<{ agent: Agent; expiresAt: Date } | null> {
+    return this.store.tokens.sessionFor(sha256(token));
   }
 
   async logout(token: string): Promise<void> {

@@ -20,9 +20,35 @@ export type AgentDeps = HandlerContext & {
   notifier: Notifier;
 };
 
-/** `noEcho`: handshake `echo: false`, as for visitors (this connection does not hear its own messages back). */
-type AgentData = { agent: Agent; tokenHash: string; noEcho: boolean };
+/**
+ * `noEcho`: handshake `echo: false`, as for visitors (this connection does not hear its own messages back).
+ * `expiresAt`: when the login token runs out (ms); `expiry`: the timer that ends the connection then.
+ */
+type AgentData = {
+  agent: Agent;
+  tokenHash: string;
+  noEcho: boolean;
+  expiresAt: number;
+  expiry?: ReturnType<typeof setTimeout>;
+};
 type AgentSocket = Socket & { data: AgentData };
+
+/** Node runs a longer timeout at once: a far expiry is reached in steps of at most this. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Ends an agent's connection when its login token expires, as a logout or a deactivation already does: a
+ * token stops opening new connections at expiry, and an open one must not outlive it. The client's next
+ * connection attempt is answered `unauthorized`, and the console asks the agent to log in again.
+ */
+function endAtExpiry(socket: AgentSocket) {
+  const left = socket.data.expiresAt - Date.now();
+  if (left <= 0) {
+    socket.disconnect(true);
+    return;
+  }
+  socket.data.expiry = setTimeout(endAtExpiry, Math.min(left, MAX_TIMER_MS), socket);
+}
 
 export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
   const { store, chat, coord, notifier } = deps;
@@ -30,10 +56,15 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
   ns.use(async (socket, next) => {
     try {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const agent = typeof token === 'string' && token.length < 200 ? await deps.auth.agentForToken(token) : null;
-      if (!agent || typeof token !== 'string') return next(connectError('unauthorized', 'log in again'));
+      const session = typeof token === 'string' && token.length < 200 ? await deps.auth.sessionForToken(token) : null;
+      if (!session || typeof token !== 'string') return next(connectError('unauthorized', 'log in again'));
       const echo = (socket.handshake.auth as { echo?: unknown }).echo;
-      socket.data = { agent, tokenHash: sha256(token), noEcho: echo === false } satisfies AgentData;
+      socket.data = {
+        agent: session.agent,
+        tokenHash: sha256(token),
+        noEcho: echo === false,
+        expiresAt: session.expiresAt.getTime(),
+      } satisfies AgentData;
       next();
     } catch (error) {
       deps.log.error({ err: error }, 'agent handshake failed');
@@ -92,6 +123,7 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
 
   async function disconnected(this: AgentSocket) {
     const { agent } = this.data;
+    clearTimeout(this.data.expiry);
     try {
       const presence = await coord.agentDisconnected(agent.id, this.id);
       if (!presence.connected) notifier.presenceChanged(agent.id, 'offline');
@@ -106,6 +138,7 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
     const joined = [rooms.agent(agent.id), rooms.allAgents, rooms.agentToken(tokenHash)];
     if (agent.role !== 'agent') joined.push(rooms.supervisors);
     socket.on('disconnect', disconnected);
+    endAtExpiry(socket);
     attach(socket, events);
     try {
       await socket.join(joined);

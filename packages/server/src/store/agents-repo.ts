@@ -1,6 +1,6 @@
 import type { Agent, Role } from '@parley/protocol';
 import { newId } from '../domain/ids.js';
-import { toAgent } from './rows.js';
+import { iso, toAgent } from './rows.js';
 import type { SqlDatabase } from './sql.js';
 
 export function agentsRepo(db: SqlDatabase) {
@@ -82,14 +82,15 @@ export function tokensRepo(db: SqlDatabase) {
         expiresAt.toISOString(),
       ]);
     },
-    /** The active agent a live token belongs to. */
-    async agentFor(tokenHash: string): Promise<Agent | null> {
+    /** The active agent a live token belongs to, and when the token expires. */
+    async sessionFor(tokenHash: string): Promise<{ agent: Agent; expiresAt: Date } | null> {
       const rows = await db.query(
-        `select a.* from auth_tokens t join agents a on a.id = t.agent_id
+        `select a.*, t.expires_at as token_expires_at from auth_tokens t join agents a on a.id = t.agent_id
          where t.token_hash = $1 and t.expires_at > now() and a.active`,
         [tokenHash],
       );
-      return rows[0] ? toAgent(rows[0]) : null;
+      const row = rows[0];
+      return row ? { agent: toAgent(row), expiresAt: new Date(iso(row.token_expires_at)) } : null;
     },
     async revoke(tokenHash: string) {
       await db.query('delete from auth_tokens where token_hash = $1', [tokenHash]);
