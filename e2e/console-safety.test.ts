@@ -449,6 +449,35 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
     expect(await agent.problems()).toEqual([]);
   }, 60_000);
   // Last on purpose: the block covers the visitor's address, and every test visitor comes from 127.0.0.1.
+  it('pages through older closed conversations in the Closed tab', async () => {
+    // More closed conversations than the first page of 50 holds.
+    const oldest: string[] = [];
+    for (let i = 0; i < 55; i++) {
+      const v = await connectVisitor(server, siteKey, { name: `Earlier visitor ${i}` });
+      const { conversationId } = await v.send(`an earlier question ${i}`);
+      await v.emit('conversation:close', { conversationId });
+      if (i < 3) oldest.push(conversationId);
+      v.socket.close();
+    }
+    for (const previous of contexts.splice(0)) await previous.close().catch(() => {});
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await consoleLogin(page, server.origin, server.adminEmail, server.adminPassword);
+    await page.locator('#tab-closed').click();
+    const rows = page.locator('#conversation-list li[data-conversation]');
+    const more = page.locator('#conversation-list .list-more button', { hasText: 'Show older conversations' });
+    await more.waitFor();
+    expect(await rows.count()).toBe(50);
+    for (const id of oldest) expect(await row(page, id).count()).toBe(0);
+    // Before, the tab stopped at the 50 most recent: older ones could not be reached from the console.
+    await more.click();
+    await poll(() => row(page, oldest[0]!).count()).toBe(1);
+    for (const id of oldest) expect(await row(page, id).count()).toBe(1);
+    expect(await rows.count()).toBeGreaterThanOrEqual(55);
+    await poll(() => more.count()).toBe(0);
+  }, 90_000);
+
   it('signs the agent out when the login expires, and says why on the login form', async () => {
     // A login of ~11 s (PARLEY_TOKEN_TTL_HOURS): long enough to sign in, short enough to wait for.
     const short = await startServer({ env: { PARLEY_TOKEN_TTL_HOURS: '0.003' } });

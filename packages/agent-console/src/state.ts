@@ -75,6 +75,8 @@ export type State = {
   composerMode: 'reply' | 'note';
   /** Why the agent is looking at the login form again, when the server ended the session. */
   signedOut: string | null;
+  /** Where the next page of older closed conversations starts; null when every one is loaded. */
+  closedCursor: string | null;
 };
 
 const initial: State = {
@@ -97,6 +99,7 @@ const initial: State = {
   blockOpen: false,
   composerMode: 'reply',
   signedOut: null,
+  closedCursor: null,
 };
 
 // ---------------------------------------------------------------- store
@@ -179,9 +182,7 @@ export function listFor(tab: Tab, s: State = state): Conversation[] {
   else
     list = all.filter((c) => c.status === 'closed' && (isSupervisor(me) || c.agentId === me.id || c.agentId === null));
   if (tab === 'closed')
-    return list
-      .sort((a, b) => Date.parse(b.closedAt ?? b.updatedAt) - Date.parse(a.closedAt ?? a.updatedAt))
-      .slice(0, 50);
+    return list.sort((a, b) => Date.parse(b.closedAt ?? b.updatedAt) - Date.parse(a.closedAt ?? a.updatedAt));
   const waitKey = (c: Conversation) => {
     const w = s.summaries[c.id]?.waitingSince ?? (c.status === 'queued' ? c.createdAt : null);
     return w ? Date.parse(w) : Number.POSITIVE_INFINITY;
@@ -427,20 +428,54 @@ async function loadSummary(id: string) {
   }
 }
 
+type ConversationPage = { conversations: Conversation[]; nextCursor: string | null };
+
+const conversationPage = (status: 'open' | 'closed', limit: number, cursor: string | null = null) =>
+  api<ConversationPage>(
+    `/api/conversations?status=${status}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+  );
+
+/** Every open conversation (pages of 200, at most 2 000): the queue and the tabs must not miss any. */
+async function allOpenConversations(): Promise<Conversation[]> {
+  const all: Conversation[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 10; page++) {
+    const { conversations, nextCursor }: ConversationPage = await conversationPage('open', 200, cursor);
+    all.push(...conversations);
+    cursor = nextCursor;
+    if (!cursor) break;
+  }
+  return all;
+}
+
 export async function refreshInbox() {
   try {
-    const [open, closed] = await Promise.all([
-      api<{ conversations: Conversation[] }>('/api/conversations?status=open&limit=200'),
-      api<{ conversations: Conversation[] }>('/api/conversations?status=closed&limit=50'),
-    ]);
+    const [open, closed] = await Promise.all([allOpenConversations(), conversationPage('closed', 50)]);
     const items: Record<string, Conversation> = {};
-    for (const c of [...closed.conversations, ...open.conversations]) items[c.id] = c;
-    setState({ items });
+    for (const c of [...closed.conversations, ...open]) items[c.id] = c;
+    setState({ items, closedCursor: closed.nextCursor });
     // Previews and waiting times for open conversations, a few at a time.
-    const ids = open.conversations.map((c) => c.id);
+    const ids = open.map((c) => c.id);
     for (let i = 0; i < ids.length; i += 6) await Promise.all(ids.slice(i, i + 6).map(loadSummary));
   } catch (error) {
     toast(`Could not load conversations: ${errorText(error)}`, 'error');
+  }
+}
+
+/** The Closed tab's "Show older": the next page of closed conversations, added to those already listed. */
+export async function loadOlderClosed() {
+  const cursor = state.closedCursor;
+  if (!cursor) return;
+  try {
+    const { conversations, nextCursor } = await conversationPage('closed', 50, cursor);
+    setState((s) => {
+      const items = { ...s.items };
+      // A conversation already known is kept as it is: it may have changed since this page was read.
+      for (const c of conversations) items[c.id] ??= c;
+      return { items, closedCursor: nextCursor };
+    });
+  } catch (error) {
+    toast(`Could not load older conversations: ${errorText(error)}`, 'error');
   }
 }
 

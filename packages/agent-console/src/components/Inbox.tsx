@@ -4,6 +4,7 @@ import {
   acceptConversation,
   canSupervise,
   listFor,
+  loadOlderClosed,
   openConversation,
   type State,
   setState,
@@ -106,6 +107,7 @@ function ConversationList({ s }: { s: State }) {
         {list.map((c) => (
           <ConversationRow key={c.id} c={c} s={s} />
         ))}
+        {s.tab === 'closed' && s.closedCursor && <OlderClosed />}
       </ul>
     </section>
   );
@@ -165,6 +167,23 @@ function ConversationRow({ c, s }: { c: Conversation; s: State }) {
           Accept
         </button>
       )}
+    </li>
+  );
+}
+
+/** The end of the Closed tab while older closed conversations remain on the server. */
+function OlderClosed() {
+  const [busy, setBusy] = useState(false);
+  const more = async () => {
+    setBusy(true);
+    await loadOlderClosed();
+    setBusy(false);
+  };
+  return (
+    <li class="list-more">
+      <button type="button" class="btn btn-ghost btn-block" disabled={busy} onClick={() => void more()}>
+        {busy ? 'Loading…' : 'Show older conversations'}
+      </button>
     </li>
   );
 }
