@@ -475,6 +475,8 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
     await poll(() => row(page, oldest[0]!).count()).toBe(1);
     for (const id of oldest) expect(await row(page, id).count()).toBe(1);
     expect(await rows.count()).toBeGreaterThanOrEqual(55);
+    // A closed row says how long its transcript is rather than "No messages yet" (no preview is loaded).
+    expect(await row(page, oldest[0]!).locator('.conv-preview').textContent()).toMatch(/^\d+ messages$/);
     await poll(() => more.count()).toBe(0);
   }, 90_000);
 

@@ -123,7 +123,9 @@ function ConversationRow({ c, s }: { c: Conversation; s: State }) {
     ? 'typing…'
     : sum.preview
       ? `${sum.previewAuthor === 'agent' ? 'You: ' : ''}${sum.preview}`
-      : 'No messages yet';
+      : s.summaries[c.id] || c.lastSeq === 0
+        ? 'No messages yet'
+        : `${c.lastSeq} message${c.lastSeq === 1 ? '' : 's'}`;
   return (
     <li
       class={`conv-row${active ? ' active' : ''}${sum.unread || sum.fresh ? ' is-unread' : ''}`}
