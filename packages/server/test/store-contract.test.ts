@@ -296,6 +296,32 @@ for (const backend of backends) {
       expect(opened.filter((o) => o.created)).toHaveLength(1);
     });
 
+    it('stores messages only in a conversation that exists, and deleting one deletes its messages', async () => {
+      // Since migration 5 no foreign key checks each stored message: the append statements and a trigger
+      // keep the reference (docs/performance.md, section 12).
+      const conv = await newConversation();
+      await store.messages.appendUnbatched(visitorMessage(conv.id, 'd1'));
+      await Promise.all([
+        store.messages.append(visitorMessage(conv.id, 'd2')),
+        store.messages.append(visitorMessage(conv.id, 'd3')),
+      ]);
+      expect(await store.messages.list(conv.id, { includeInternal: true })).toHaveLength(3);
+      await store.db.query('delete from conversations where id = $1', [conv.id]);
+      expect(await store.messages.list(conv.id, { includeInternal: true })).toEqual([]);
+      // Appends to the missing conversation, alone and batched, store nothing.
+      expect(await store.messages.appendUnbatched(visitorMessage(conv.id, 'd4'))).toBeNull();
+      expect(
+        await Promise.all([
+          store.messages.append(visitorMessage(conv.id, 'd5')),
+          store.messages.append(visitorMessage(conv.id, 'd6')),
+        ]),
+      ).toEqual([null, null]);
+      const orphans = await store.db.query<{ n: number }>(
+        'select count(*)::int as n from messages m where not exists (select 1 from conversations c where c.id = m.conversation_id)',
+      );
+      expect(Number(orphans[0]!.n)).toBe(0);
+    });
+
     it('filters internal notes out of the visitor view', async () => {
       const conv = await newConversation();
       await store.messages.append(visitorMessage(conv.id, 'v1'));
