@@ -337,6 +337,13 @@ for (const backend of backends) {
       const agents = [await agent(2), await agent(3)];
       const convs = [];
       for (let i = 0; i < 8; i++) convs.push(await newConversation());
+      // One second apart in the queue: PGlite's clock has millisecond resolution, and conversations opened
+      // within one millisecond are equals in the queue (then taken in id order), which made this flaky.
+      for (const [i, c] of convs.entries())
+        await store.db.query(`update conversations set queued_at = now() - make_interval(secs => $2) where id = $1`, [
+          c.id,
+          60 - i,
+        ]);
       const candidates = agents.map((a) => ({ agentId: a.id, idleSince: 0 }));
       const results = await Promise.all(Array.from({ length: 16 }, () => store.conversations.assignNext(candidates)));
       const made = results.filter((r) => r !== null);
