@@ -103,6 +103,8 @@ export function rowsFrom(results) {
       'lower',
       null,
     ]);
+    if (typeof w.addedBlockingMs === 'number')
+      rows.push(['widget: blocking it adds (median of paired loads)', w.addedBlockingMs, null, ' ms', 'lower', null]);
     rows.push([
       'host page load event',
       Math.round(w.withWidget.loadMs),
