@@ -1,6 +1,6 @@
 import type { Agent, Role } from '@parley/protocol';
 import { newId } from '../domain/ids.js';
-import { iso, toAgent } from './rows.js';
+import { toAgent } from './rows.js';
 import type { SqlDatabase } from './sql.js';
 
 export function agentsRepo(db: SqlDatabase) {
@@ -90,7 +90,7 @@ export function tokensRepo(db: SqlDatabase) {
         [tokenHash],
       );
       const row = rows[0];
-      return row ? { agent: toAgent(row), expiresAt: new Date(iso(row.token_expires_at)) } : null;
+      return row ? { agent: toAgent(row), expiresAt: new Date(row.token_expires_at as Date | string) } : null;
     },
     async revoke(tokenHash: string) {
       await db.query('delete from auth_tokens where token_hash = $1', [tokenHash]);
