@@ -70,7 +70,7 @@ const results = {};
 for (const name of only) {
   if (name === 'widget') {
     process.stderr.write('… widget on a host page (Chromium, 4× CPU throttling)\n');
-    results.widget = await widgetOnHostPage({ runs: quick ? 3 : 11 });
+    results.widget = await widgetOnHostPage({ runs: quick ? 3 : 21 });
     continue;
   }
   // Each run on a fresh process. Conversation scenarios may run several rounds, the order alternating.

@@ -487,4 +487,30 @@ describe.skipIf(!hasChromium)('widget in Chromium against the real server', () =
     },
     T,
   );
+
+  it(
+    'shows the launcher and opens on a page whose main thread is never idle',
+    async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      // The page's own work never stops: a message loop of 30 ms tasks leaves no idle period at all. The
+      // loader mounts in idle time, and must still get its turn.
+      await page.addInitScript(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          const end = performance.now() + 30;
+          while (performance.now() < end);
+          channel.port2.postMessage(0);
+        };
+        channel.port2.postMessage(0);
+      });
+      await page.goto(host.url({ css: 'plain' }));
+      const w = widget(page);
+      await w.launcher.waitFor({ timeout: 20_000 });
+      await w.launcher.click();
+      await w.panel.waitFor({ timeout: 20_000 });
+      await context.close();
+    },
+    T,
+  );
 });

@@ -103,8 +103,26 @@ export function rowsFrom(results) {
       'lower',
       null,
     ]);
-    if (typeof w.addedBlockingMs === 'number')
-      rows.push(['widget: blocking it adds (median of paired loads)', w.addedBlockingMs, null, ' ms', 'lower', null]);
+    if (typeof w.addedBlockingMs === 'number') {
+      const spread = w.addedBlockingQuartilesMs ? `, middle half ${w.addedBlockingQuartilesMs.join('…')} ms` : '';
+      rows.push([
+        `widget: blocking it adds (median of ${w.runs} paired loads${spread})`,
+        w.addedBlockingMs,
+        null,
+        ' ms',
+        'lower',
+        null,
+      ]);
+    }
+    if (typeof w.widgetFramesBlockingMs === 'number')
+      rows.push([
+        'widget: blocking of long frames its code ran in',
+        w.widgetFramesBlockingMs,
+        null,
+        ' ms',
+        'lower',
+        null,
+      ]);
     rows.push([
       'host page load event',
       Math.round(w.withWidget.loadMs),

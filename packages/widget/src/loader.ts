@@ -63,24 +63,26 @@ function boot(): void {
     }
   };
 
-  const ready: Promise<Ui | null> = fetch(`${serverOrigin}/api/widget/config?siteKey=${encodeURIComponent(siteKey)}`, {
-    credentials: 'omit',
-  })
-    .then((res) => (res.ok ? (res.json() as Promise<PublicSiteConfig>) : Promise.reject(new Error(`${res.status}`))))
-    .then(
-      (config) =>
-        new Promise<Ui | null>((resolve) => {
-          const mountUi = () => resolve(dead ? null : render(config));
-          if (document.body) mountUi();
-          else document.addEventListener('DOMContentLoaded', mountUi, { once: true });
-        }),
+  // Each step below runs in a task of its own, when the page is idle: the loader never adds a long task
+  // to the host page's load, even on a slow phone (docs/performance.md, section 13).
+  const ready: Promise<Ui | null> = whenIdle()
+    .then(() =>
+      fetch(`${serverOrigin}/api/widget/config?siteKey=${encodeURIComponent(siteKey)}`, { credentials: 'omit' }),
     )
+    .then((res) => (res.ok ? (res.json() as Promise<PublicSiteConfig>) : Promise.reject(new Error(`${res.status}`))))
+    .then((config) =>
+      whenBodyReady()
+        .then(whenIdle)
+        .then(() => (dead ? null : buildShell(config))),
+    )
+    .then((shell) => shell && whenIdle().then(() => (dead ? null : mount(shell))))
     .catch((err) => {
       console.warn('[parley] no site settings', err);
       return null;
     });
 
-  function render(config: PublicSiteConfig): Ui {
+  /** The shadow root and its style sheets, not yet in the page. */
+  function buildShell(config: PublicSiteConfig): Omit<Ui, 'launcher'> {
     const locale = pickLocale(config.locale, navigator.languages ?? [navigator.language]);
     const host = document.createElement('div');
     host.id = 'parley-root';
@@ -93,16 +95,20 @@ function boot(): void {
     shadow.adoptedStyleSheets = [base, theme];
     const frame = document.createElement('div');
     frame.className = config.position === 'left' ? 'frame left' : 'frame';
-    const launcher = createLauncher(openChatLabel[locale]!, () => (isOpen ? commands.close() : commands.open()));
-    frame.append(launcher);
-    shadow.append(frame);
-    document.body.append(host);
+    return { host, frame, config, locale };
+  }
+
+  /** Adds the launcher and puts the widget in the page. */
+  function mount(shell: Omit<Ui, 'launcher'>): Ui {
+    const launcher = createLauncher(openChatLabel[shell.locale]!, () => (isOpen ? commands.close() : commands.open()));
+    shell.frame.append(launcher);
+    shell.host.shadowRoot!.append(shell.frame);
+    document.body.append(shell.host);
     if (readItem('local', keys.open)) {
       // a conversation is going on: have the app ready (and listening for replies) without waiting for a click
-      const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 1500));
-      idle(() => void loadApp());
+      void whenIdle().then(loadApp);
     }
-    return { host, frame, launcher, config, locale };
+    return { ...shell, launcher };
   }
 
   function loadApp(): Promise<WidgetApp | null> {
@@ -194,6 +200,20 @@ function boot(): void {
   };
 
   installGlobal(win, commands);
+}
+
+/** Resolves in a task of its own once the page is idle (or after at most half a second of a busy page). */
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) =>
+    'requestIdleCallback' in window ? requestIdleCallback(() => resolve(), { timeout: 500 }) : setTimeout(resolve, 1),
+  );
+}
+
+function whenBodyReady(): Promise<void> {
+  return new Promise((resolve) => {
+    if (document.body) resolve();
+    else document.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
+  });
 }
 
 boot();
