@@ -513,4 +513,27 @@ describe.skipIf(!hasChromium)('widget in Chromium against the real server', () =
     },
     T,
   );
+
+  it(
+    'shows the launcher on a page whose load never completes (an image that never arrives)',
+    async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      // The loader draws its launcher after the page's load event, or 3 s after it ran when the page is
+      // still loading: an image that never arrives must not keep the chat away.
+      await page.route('**/never.png', () => {});
+      await page.addInitScript(() =>
+        document.addEventListener('DOMContentLoaded', () => {
+          const img = new Image();
+          img.src = '/never.png';
+          document.body.append(img);
+        }),
+      );
+      await page.goto(host.url({ css: 'plain' }), { waitUntil: 'domcontentloaded' });
+      await widget(page).launcher.waitFor({ timeout: 20_000 });
+      expect(await page.evaluate(() => document.readyState)).not.toBe('complete');
+      await context.close();
+    },
+    T,
+  );
 });

@@ -71,7 +71,7 @@ function boot(): void {
     )
     .then((res) => (res.ok ? (res.json() as Promise<PublicSiteConfig>) : Promise.reject(new Error(`${res.status}`))))
     .then((config) =>
-      whenBodyReady()
+      whenLoaded()
         .then(whenIdle)
         .then(() => (dead ? null : buildShell(config))),
     )
@@ -209,10 +209,15 @@ function whenIdle(): Promise<void> {
   );
 }
 
-function whenBodyReady(): Promise<void> {
+/**
+ * Resolves once the page has loaded, or 3 s after the loader ran on a page whose images keep loading: the
+ * launcher is drawn after the page's own first frames, not in between them.
+ */
+function whenLoaded(): Promise<void> {
   return new Promise((resolve) => {
-    if (document.body) resolve();
-    else document.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
+    if (document.readyState === 'complete') resolve();
+    addEventListener('load', () => resolve(), { once: true });
+    setTimeout(resolve, 3000);
   });
 }
 
