@@ -519,8 +519,8 @@ describe.skipIf(!hasChromium)('widget in Chromium against the real server', () =
     async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
-      // The loader draws its launcher after the page's load event, or 3 s after it ran when the page is
-      // still loading: an image that never arrives must not keep the chat away.
+      // The loader draws its launcher after the page's load event, or 3 s after its settings arrived when
+      // the page is still loading: an image that never arrives must not keep the chat away.
       await page.route('**/never.png', () => {});
       await page.addInitScript(() =>
         document.addEventListener('DOMContentLoaded', () => {

@@ -63,8 +63,8 @@ function boot(): void {
     }
   };
 
-  // Each step below runs in a task of its own, when the page is idle: the loader never adds a long task
-  // to the host page's load, even on a slow phone (docs/performance.md, section 13).
+  // Each step below runs in a task of its own, in the page's idle time: each stays short, and none lands
+  // inside the host page's own tasks (docs/performance.md, section 13).
   const ready: Promise<Ui | null> = whenIdle()
     .then(() =>
       fetch(`${serverOrigin}/api/widget/config?siteKey=${encodeURIComponent(siteKey)}`, { credentials: 'omit' }),
@@ -210,8 +210,8 @@ function whenIdle(): Promise<void> {
 }
 
 /**
- * Resolves once the page has loaded, or 3 s after the loader ran on a page whose images keep loading: the
- * launcher is drawn after the page's own first frames, not in between them.
+ * Resolves once the page has loaded, or 3 s after the site settings arrived on a page whose images keep
+ * loading: the launcher is drawn after the page's own first frames, not in between them.
  */
 function whenLoaded(): Promise<void> {
   return new Promise((resolve) => {
