@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startParley } from './processes.mjs';
-import { summarize } from './stats.mjs';
+import { percentile, summarize } from './stats.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM_ARGS = [
@@ -117,13 +117,13 @@ export async function widgetOnHostPage({ runs = 5 } = {}) {
   // share. The page alone moves by ±15 ms of blocking from run to run, which a difference of two medians
   // takes for the widget's.
   const differences = samples.with.map((w, i) => w.blockingMs - samples.without[i].blockingMs).sort((a, b) => a - b);
-  const quartile = (q) => differences[Math.round(q * (differences.length - 1))];
+
   return {
     runs,
     bytes: widgetBytes(),
-    addedBlockingMs: quartile(0.5),
+    addedBlockingMs: percentile(differences, 50),
     // the middle half of the paired differences: how far one run's median can move on this machine
-    addedBlockingQuartilesMs: [quartile(0.25), quartile(0.75)],
+    addedBlockingQuartilesMs: [percentile(differences, 25), percentile(differences, 75)],
     widgetFramesBlockingMs: pick(samples.with, 'widgetFramesBlockingMs'),
     withWidget: {
       blockingMs: pick(samples.with, 'blockingMs'),

@@ -215,7 +215,7 @@ function whenIdle(): Promise<void> {
  */
 function whenLoaded(): Promise<void> {
   return new Promise((resolve) => {
-    if (document.readyState === 'complete') resolve();
+    if (document.readyState === 'complete') return resolve();
     addEventListener('load', () => resolve(), { once: true });
     setTimeout(resolve, 3000);
   });
