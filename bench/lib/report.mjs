@@ -114,15 +114,18 @@ export function rowsFrom(results) {
         null,
       ]);
     }
-    if (typeof w.widgetFramesBlockingMs === 'number')
+    if (w.own) {
       rows.push([
-        'widget: blocking of long frames its code ran in',
-        w.widgetFramesBlockingMs,
+        `widget: blocking of its own tasks (trace; none in ${w.own.loadsWithoutBlocking} of ${w.runs} loads)`,
+        w.own.blockingMs,
         null,
         ' ms',
         'lower',
         null,
       ]);
+      rows.push(['widget: its longest task (trace)', w.own.longestTaskMs, null, ' ms', 'lower', null]);
+      rows.push(['widget: all its tasks together (trace)', w.own.totalMs, null, ' ms', 'lower', null]);
+    }
     rows.push([
       'host page load event',
       Math.round(w.withWidget.loadMs),

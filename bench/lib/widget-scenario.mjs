@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startParley } from './processes.mjs';
 import { percentile, summarize } from './stats.mjs';
+import { blockingOf, TRACE_CATEGORIES, widgetTasks } from './trace-attribution.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM_ARGS = [
@@ -33,23 +34,30 @@ const hostPage = (scriptTag) => `<!doctype html><html><head><meta charset="utf-8
 <h1>A host page</h1>${'<p>Some ordinary content of an ordinary page, repeated to give layout some work.</p>'.repeat(200)}
 ${scriptTag}</body></html>`;
 
-// Long tasks, long animation frames and the launcher's first appearance, recorded from the start of the page.
-// A long animation frame lists each script that ran ≥ 5 ms in it, with its URL: frames where the widget's
-// code ran are its own share of the blocking (with whatever page work shared the frame), measured in the
-// same load, free of the load-to-load noise that a difference with another load carries.
+// Long tasks, the widget's changes to the page and the launcher's first frame, recorded from the start of the
+// page. MutationObservers, not a requestAnimationFrame loop, watch for the launcher: a loop would ask for a
+// frame every 16 ms for as long as the launcher is missing, so for the whole of a load without the widget and
+// only part of one with it. Each change to the widget's nodes sets a mark, for the trace to find the frame
+// that drew it.
+const CHANGED = 'bench:widget-changed-page';
 const INIT = `
   window.__longTasks = [];
-  window.__widgetFrames = [];
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });
-  new PerformanceObserver((l) => {
-    for (const e of l.getEntries())
-      if (e.scripts.some((s) => /\\/widget[./]/.test(s.sourceURL))) window.__widgetFrames.push(e.blockingDuration);
-  }).observe({ type: 'long-animation-frame', buffered: true });
-  (function poll() {
+  const observer = new MutationObserver((records) => {
     const host = document.getElementById('parley-root');
-    if (host && host.shadowRoot && host.shadowRoot.querySelector('[data-parley="launcher"]')) { window.__launcherAt = performance.now(); return; }
-    requestAnimationFrame(poll);
-  })();`;
+    if (!host || !host.shadowRoot) return;
+    if (records.some((r) => r.target.getRootNode() === host.shadowRoot || [...r.addedNodes].includes(host))) performance.mark('${CHANGED}');
+    if (!host.__watched) { host.__watched = true; observer.observe(host.shadowRoot, { childList: true, subtree: true }); }
+    if (!host.shadowRoot.querySelector('[data-parley="launcher"]')) return;
+    observer.disconnect();
+    requestAnimationFrame(() => { window.__launcherAt = performance.now(); });
+  });
+  observer.observe(document, { childList: true, subtree: true });`;
+
+// Both loads of a pair are watched for the same time after their load event, with nothing asked of the page
+// meanwhile: the launcher comes about 300 ms after load at 4× throttling, and at the latest 3 s after the
+// settings arrived, on a page whose load never fires.
+const WINDOW_AFTER_LOAD_MS = 3000;
 
 // Everything the bench asks of the page goes through CDP's Runtime.evaluate with one-line expressions.
 // Playwright's waitForFunction and evaluate first compile its injected script (~150 KB) into the page's
@@ -60,30 +68,42 @@ async function evaluate(cdp, expression) {
   return result.value;
 }
 
+// the widget's script, its chunks and its requests to the server
+const WIDGET_URL = /\/widget[./]/;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 async function measure(browser, url, withWidget) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   await page.addInitScript(INIT);
+  // both loads are traced, so that tracing's own cost falls on both
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   await page.goto(url, { waitUntil: 'load' });
+  await sleep(WINDOW_AFTER_LOAD_MS);
   const until = Date.now() + 20_000;
   while (withWidget && !(await evaluate(cdp, 'window.__launcherAt !== undefined'))) {
     if (Date.now() > until) throw new Error('the launcher did not appear within 20 s');
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
-  await new Promise((r) => setTimeout(r, 1500));
   const result = await evaluate(
     cdp,
-    `({ longTasks: window.__longTasks, widgetFrames: window.__widgetFrames, launcherAt: window.__launcherAt ?? null,
+    `({ longTasks: window.__longTasks, launcherAt: window.__launcherAt ?? null,
         load: performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? null })`,
   );
+  const trace = JSON.parse((await browser.stopTracing()).toString());
   await context.close();
-  const blocking = result.longTasks.reduce((s, d) => s + Math.max(0, d - 50), 0);
+  const own = withWidget
+    ? widgetTasks(trace.traceEvents, { pageUrl: url, widget: WIDGET_URL, changed: CHANGED }).map((t) => t.ms)
+    : [];
   return {
-    blockingMs: blocking,
+    blockingMs: blockingOf(result.longTasks),
     longTaskMs: result.longTasks.reduce((s, d) => s + d, 0),
-    widgetFramesBlockingMs: result.widgetFrames.reduce((s, d) => s + d, 0),
+    ownBlockingMs: blockingOf(own),
+    ownLongestMs: Math.max(0, ...own),
+    ownTotalMs: own.reduce((s, d) => s + d, 0),
     launcherMs: result.launcherAt,
     loadMs: result.load,
   };
@@ -105,17 +125,23 @@ export async function widgetOnHostPage({ runs = 5 } = {}) {
   const base = `http://127.0.0.1:${host.address().port}`;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const samples = { with: [], without: [] };
+  // Each load starts while the browser still tears down the previous one's context: pairs alternate which
+  // load goes first, so that this falls on both alike (without, with · with, without · …), and a second's
+  // pause after each load lets most of it pass.
   for (let i = 0; i < runs; i++) {
-    samples.without.push(await measure(browser, `${base}/without`, false));
-    samples.with.push(await measure(browser, `${base}/with`, true));
+    for (const withWidget of i % 2 ? [true, false] : [false, true]) {
+      const sample = await measure(browser, `${base}/${withWidget ? 'with' : 'without'}`, withWidget);
+      samples[withWidget ? 'with' : 'without'].push(sample);
+      await sleep(1000);
+    }
   }
   await browser.close();
   host.close();
   await parley.stop();
   const pick = (list, key) => summarize(list.map((s) => s[key]).filter((v) => v !== null)).p50;
-  // Loads run in pairs (without, then with): the median of each pair's difference is the widget's own
-  // share. The page alone moves by ±15 ms of blocking from run to run, which a difference of two medians
-  // takes for the widget's.
+  // Loads run in pairs: the median of each pair's difference is the widget's own share. The page alone moves
+  // by tens of milliseconds of blocking from load to load, which a difference of two medians takes for the
+  // widget's.
   const differences = samples.with.map((w, i) => w.blockingMs - samples.without[i].blockingMs).sort((a, b) => a - b);
 
   return {
@@ -124,7 +150,15 @@ export async function widgetOnHostPage({ runs = 5 } = {}) {
     addedBlockingMs: percentile(differences, 50),
     // the middle half of the paired differences: how far one run's median can move on this machine
     addedBlockingQuartilesMs: [percentile(differences, 25), percentile(differences, 75)],
-    widgetFramesBlockingMs: pick(samples.with, 'widgetFramesBlockingMs'),
+    // the widget's own tasks in each load with it, from the trace: the blocking they carry, how many loads
+    // they carried none in, and the longest of them
+    own: {
+      blockingMs: pick(samples.with, 'ownBlockingMs'),
+      meanBlockingMs: samples.with.reduce((s, w) => s + w.ownBlockingMs, 0) / runs,
+      loadsWithoutBlocking: samples.with.filter((w) => w.ownBlockingMs === 0).length,
+      longestTaskMs: pick(samples.with, 'ownLongestMs'),
+      totalMs: pick(samples.with, 'ownTotalMs'),
+    },
     withWidget: {
       blockingMs: pick(samples.with, 'blockingMs'),
       longTaskMs: pick(samples.with, 'longTaskMs'),

@@ -23,15 +23,12 @@ type Ui = {
   locale: string;
 };
 
-function boot(): void {
+function boot(script: HTMLScriptElement | null): void {
   const win = window as unknown as Parameters<typeof installGlobal>[0];
   if (win.Parley?.loaded) {
     console.warn('[parley] loaded twice');
     return;
   }
-  const script =
-    (document.currentScript as HTMLScriptElement | null) ??
-    document.querySelector<HTMLScriptElement>('script[data-site][src*="widget.js"]');
   const site = script?.dataset.site;
   if (!script?.src || !site) {
     console.warn('[parley] data-site missing');
@@ -63,8 +60,9 @@ function boot(): void {
     }
   };
 
-  // Each step below runs in a task of its own, in the page's idle time: each stays short, and none lands
-  // inside the host page's own tasks (docs/performance.md, section 13).
+  // Each step below runs in a task of its own, in the page's idle time: each stays short, none lands inside
+  // the host page's own tasks, and the two that change the page are drawn in two frames rather than one
+  // (docs/performance.md, sections 13 and 14).
   const ready: Promise<Ui | null> = whenIdle()
     .then(() =>
       fetch(`${serverOrigin}/api/widget/config?siteKey=${encodeURIComponent(siteKey)}`, { credentials: 'omit' }),
@@ -73,16 +71,16 @@ function boot(): void {
     .then((config) =>
       whenLoaded()
         .then(whenIdle)
-        .then(() => (dead ? null : buildShell(config))),
+        .then(() => (dead ? null : insertShell(config))),
     )
-    .then((shell) => shell && whenIdle().then(() => (dead ? null : mount(shell))))
+    .then((shell) => shell && whenIdle().then(() => addLauncher(shell)))
     .catch((err) => {
       console.warn('[parley] no site settings', err);
       return null;
     });
 
-  /** The shadow root and its style sheets, not yet in the page. */
-  function buildShell(config: PublicSiteConfig): Omit<Ui, 'launcher'> {
+  /** Puts the shadow root, its style sheets and an empty frame in the page: nothing to see yet. */
+  function insertShell(config: PublicSiteConfig): Omit<Ui, 'launcher'> {
     const locale = pickLocale(config.locale, navigator.languages ?? [navigator.language]);
     const host = document.createElement('div');
     host.id = 'parley-root';
@@ -95,19 +93,24 @@ function boot(): void {
     shadow.adoptedStyleSheets = [base, theme];
     const frame = document.createElement('div');
     frame.className = config.position === 'left' ? 'frame left' : 'frame';
+    shadow.append(frame);
+    document.body.append(host);
     return { host, frame, config, locale };
   }
 
-  /** Adds the launcher and puts the widget in the page. */
-  function mount(shell: Omit<Ui, 'launcher'>): Ui {
+  /** Adds the launcher to the frame already in the page (or takes the shell out again after a shutdown). */
+  function addLauncher(shell: Omit<Ui, 'launcher'>): Ui | null {
+    if (dead) {
+      shell.host.remove();
+      return null;
+    }
     const launcher = createLauncher(openChatLabel[shell.locale]!, () => (isOpen ? commands.close() : commands.open()));
     shell.frame.append(launcher);
-    shell.host.shadowRoot!.append(shell.frame);
-    document.body.append(shell.host);
-    if (readItem('local', keys.open)) {
-      // a conversation is going on: have the app ready (and listening for replies) without waiting for a click
-      void whenIdle().then(loadApp);
-    }
+    // a conversation is going on: have the app ready (and listening for replies) without waiting for a click.
+    // The first read of localStorage waits on the browser process, so it runs in a task of its own.
+    void whenIdle().then(() => {
+      if (!dead && readItem('local', keys.open)) void loadApp();
+    });
     return { ...shell, launcher };
   }
 
@@ -221,4 +224,10 @@ function whenLoaded(): Promise<void> {
   });
 }
 
-boot();
+// The script's own task only finds its tag (which the page knows only while the script runs) and leaves the
+// rest, even installing `window.Parley`, to the page's idle time: commands called before then wait in the
+// snippet's queue.
+const script =
+  (document.currentScript as HTMLScriptElement | null) ??
+  document.querySelector<HTMLScriptElement>('script[data-site][src*="widget.js"]');
+void whenIdle().then(() => boot(script));
