@@ -536,4 +536,51 @@ describe.skipIf(!hasChromium)('widget in Chromium against the real server', () =
     },
     T,
   );
+
+  /** A page whose own script calls `Parley(...)` through the contract's stub before widget.js has run. */
+  async function openPageWithQueued(commands: string) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(
+      `window.Parley = window.Parley || function(){(Parley.q=Parley.q||[]).push(arguments)}; window.__opened = 0;
+       ${commands}`,
+    );
+    await page.goto(host.url({ css: 'plain' }));
+    return { context, page, w: widget(page) };
+  }
+
+  it(
+    'runs the commands a page queued before widget.js ran: its open callback fires and the panel opens unclicked',
+    async () => {
+      const { context, page, w } = await openPageWithQueued(
+        "Parley('on', 'open', () => { window.__opened++; }); Parley('open');",
+      );
+      await w.panel.waitFor({ timeout: 20_000 });
+      await w.input.waitFor();
+      expect(await page.evaluate(() => (window as unknown as { __opened: number }).__opened)).toBe(1);
+      await context.close();
+    },
+    T,
+  );
+
+  it(
+    "takes the widget out of the page on Parley('shutdown'), and never shows it after a shutdown queued before it ran",
+    async () => {
+      const shown = await openPage({}, { css: 'plain' });
+      await shown.w.launcher.waitFor();
+      await shown.page.evaluate(() => (window as unknown as { Parley: (name: string) => void }).Parley('shutdown'));
+      await expect.poll(() => shown.page.evaluate(() => !!document.getElementById('parley-root'))).toBe(false);
+      await shown.context.close();
+
+      const { context, page } = await openPageWithQueued("Parley('shutdown');");
+      // once the loader has run the queue, its launcher would come within a second or two
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { Parley: { loaded?: boolean } }).Parley.loaded))
+        .toBe(true);
+      await page.waitForTimeout(3_000);
+      expect(await page.evaluate(() => !!document.getElementById('parley-root'))).toBe(false);
+      await context.close();
+    },
+    T,
+  );
 });
