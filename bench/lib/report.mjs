@@ -96,7 +96,7 @@ export function rowsFrom(results) {
   if (results.widget) {
     const w = results.widget;
     rows.push([
-      'widget main-thread blocking (TBT, 4× throttled)',
+      'widget main-thread blocking (TBT from Long Tasks, 4× throttled)',
       w.withWidget.blockingMs,
       w.withoutWidget.blockingMs,
       ' ms',
@@ -106,8 +106,26 @@ export function rowsFrom(results) {
     if (typeof w.addedBlockingMs === 'number') {
       const spread = w.addedBlockingQuartilesMs ? `, middle half ${w.addedBlockingQuartilesMs.join('…')} ms` : '';
       rows.push([
-        `widget: blocking it adds (median of ${w.runs} paired loads${spread})`,
+        `widget: blocking it adds (Long Tasks, median of ${w.runs} paired loads${spread})`,
         w.addedBlockingMs,
+        null,
+        ' ms',
+        'lower',
+        null,
+      ]);
+    }
+    if (typeof w.addedTraceBlockingMs === 'number') {
+      rows.push([
+        'widget main-thread blocking, every task of the page (trace)',
+        w.withWidget.traceBlockingMs,
+        w.withoutWidget.traceBlockingMs,
+        ' ms',
+        'lower',
+        null,
+      ]);
+      rows.push([
+        `widget: blocking it adds (trace, paired; middle half ${w.addedTraceBlockingQuartilesMs.map(Math.round).join('…')} ms)`,
+        w.addedTraceBlockingMs,
         null,
         ' ms',
         'lower',

@@ -16,6 +16,30 @@ function urlOf(event) {
   return String(data?.url ?? data?.stackTrace?.[0]?.url ?? '');
 }
 
+/** The page's renderer main thread: its events, and its outermost tasks in time order. */
+function mainThread(events, pageUrl) {
+  const parse = events.find((e) => e.name === 'ParseHTML' && urlOf(e).startsWith(pageUrl));
+  if (!parse) throw new Error(`no ParseHTML of ${pageUrl} in the trace`);
+  const main = events.filter((e) => e.pid === parse.pid && e.tid === parse.tid && (e.ph === 'X' || e.ph === 'I'));
+  // outermost tasks only: the scheduler nests a task event in another of the same name
+  const tasks = [];
+  for (const e of main.filter((x) => x.name === TASK && x.ph === 'X').sort((a, b) => a.ts - b.ts || b.dur - a.dur)) {
+    const last = tasks.at(-1);
+    if (!last || e.ts >= last.ts + last.dur) tasks.push({ ts: e.ts, dur: e.dur, what: null, renders: false });
+  }
+  return { parse, main, tasks };
+}
+
+/**
+ * Every task of the page's main thread after the one that committed the navigation and parsed the page's
+ * first bytes (work no script of the page can touch), in ms: what a total blocking time of the whole page
+ * is made of. Unlike the Long Tasks API, the trace misses none of them, rendering tasks included.
+ */
+export function pageTasks(events, pageUrl) {
+  const { parse, tasks } = mainThread(events, pageUrl);
+  return tasks.filter((t) => t.ts > parse.ts).map((t) => t.dur / 1000);
+}
+
 /**
  * @param {object[]} events the trace's events
  * @param {{ pageUrl: string, widget: RegExp, changed: string }} match the host page's URL, the widget's script
@@ -24,9 +48,7 @@ function urlOf(event) {
  *   event that made it the widget's (`EvaluateScript`, `FunctionCall`, `ResourceFinish`, …; `draw` for the frame)
  */
 export function widgetTasks(events, { pageUrl, widget, changed }) {
-  const parse = events.find((e) => e.name === 'ParseHTML' && urlOf(e).startsWith(pageUrl));
-  if (!parse) throw new Error(`no ParseHTML of ${pageUrl} in the trace`);
-  const main = events.filter((e) => e.pid === parse.pid && e.tid === parse.tid && (e.ph === 'X' || e.ph === 'I'));
+  const { parse, main, tasks } = mainThread(events, pageUrl);
   // the widget's requests (its script, settings and chunks), by id: the tasks handling their responses count
   // as the widget's
   const requests = new Set(
@@ -35,12 +57,6 @@ export function widgetTasks(events, { pageUrl, widget, changed }) {
   // (the request for the script itself is sent from the page's parser task, which stays the page's)
   const isWidget = (e) =>
     e.name !== 'ResourceSendRequest' ? widget.test(urlOf(e)) || requests.has(e.args?.data?.requestId) : false;
-  // outermost tasks only: the scheduler nests a task event in another of the same name
-  const tasks = [];
-  for (const e of main.filter((x) => x.name === TASK && x.ph === 'X').sort((a, b) => a.ts - b.ts || b.dur - a.dur)) {
-    const last = tasks.at(-1);
-    if (!last || e.ts >= last.ts + last.dur) tasks.push({ ts: e.ts, dur: e.dur, what: null, renders: false });
-  }
   // each event into the task that holds it (events and tasks are both in time order)
   let i = 0;
   for (const e of main.sort((a, b) => a.ts - b.ts)) {
