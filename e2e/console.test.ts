@@ -5,8 +5,8 @@ import type { BrowserContext } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, chromiumAvailable, collectCspViolations, launchBrowser, type Page } from './helpers/browser.js';
-import { consoleLogin, ensureConsoleBuilt, SCREENSHOT_DIR, setConsoleStatus } from './helpers/console-server.js';
-import { type ParleyServer, startServer, until } from './helpers/server.js';
+import { consoleLogin, ensureConsoleBuilt, setConsoleStatus } from './helpers/console-server.js';
+import { type ParleyServer, SCREENSHOT_DIR, startServer, until } from './helpers/server.js';
 
 /**
  * The agent console in Chromium against the real server process: two agents, a supervisor and an admin in

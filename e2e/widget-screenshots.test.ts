@@ -9,11 +9,17 @@ import {
   type Page,
   startHostPage,
 } from './helpers/browser';
-import { type AgentClient, connectAgent, type ParleyServer, REPO_ROOT, startServer, until } from './helpers/server';
+import {
+  type AgentClient,
+  connectAgent,
+  type ParleyServer,
+  SCREENSHOT_DIR,
+  startServer,
+  until,
+} from './helpers/server';
 
-/** Writes the widget's screenshots to docs/screenshots/ (real server, real browser). */
+/** Takes the widget's screenshots (real server, real browser); SCREENSHOT_DIR says where they go. */
 
-const OUT = path.join(REPO_ROOT, 'docs/screenshots');
 const hasChromium = chromiumAvailable();
 
 describe.skipIf(!hasChromium)('widget screenshots', () => {
@@ -23,7 +29,7 @@ describe.skipIf(!hasChromium)('widget screenshots', () => {
   let agent: AgentClient;
 
   beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     host = await startHostPage();
     server = await startServer({ siteOrigins: [host.origin] });
     const admin = await server.login();
@@ -63,7 +69,8 @@ describe.skipIf(!hasChromium)('widget screenshots', () => {
     }
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(OUT, name), animations: 'disabled' });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(SCREENSHOT_DIR, name), animations: 'disabled' });
 
   it('launcher, panel, mobile and RTL', async () => {
     const desktop = await browser.newContext({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
@@ -91,7 +98,7 @@ describe.skipIf(!hasChromium)('widget screenshots', () => {
     await page.mouse.move(10, 10); // no hover effect
     await page.waitForTimeout(400); // let the icon transition finish
     await page.screenshot({
-      path: path.join(OUT, 'widget-launcher.png'),
+      path: path.join(SCREENSHOT_DIR, 'widget-launcher.png'),
       animations: 'disabled',
       clip: { x: 400, y: 300, width: 800, height: 500 },
     });

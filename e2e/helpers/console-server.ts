@@ -61,5 +61,3 @@ export async function setConsoleStatus(page: Page, status: 'online' | 'away'): P
   // The console switches only after the server acknowledged the new status.
   await page.locator(`.status-toggle button.on.${status}`).waitFor();
 }
-
-export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs/screenshots');

@@ -14,6 +14,14 @@ import { io, type Socket } from 'socket.io-client';
  */
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * Where the screenshot tests write: docs/screenshots/ (the README's pictures) only with
+ * PARLEY_UPDATE_SCREENSHOTS=1, a temporary folder otherwise, so that a test run leaves the tracked files alone.
+ */
+export const SCREENSHOT_DIR =
+  process.env.PARLEY_UPDATE_SCREENSHOTS === '1'
+    ? path.join(REPO_ROOT, 'docs/screenshots')
+    : path.join(tmpdir(), 'parley-screenshots');
 const SERVER_ENTRY = path.join(REPO_ROOT, 'packages/server/dist/main.js');
 const WIDGET_BUILD = path.join(REPO_ROOT, 'packages/widget/dist/widget.js');
 
