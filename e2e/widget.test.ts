@@ -488,24 +488,34 @@ describe.skipIf(!hasChromium)('widget in Chromium against the real server', () =
     T,
   );
 
+  /** The plain host page in a context of its own, set up by `prepare` before it loads. */
+  async function openPreparedPage(
+    prepare: (page: Page) => Promise<void>,
+    waitUntil: 'load' | 'domcontentloaded' = 'load',
+  ) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await prepare(page);
+    await page.goto(host.url({ css: 'plain' }), { waitUntil });
+    return { context, page, w: widget(page) };
+  }
+
   it(
     'shows the launcher and opens on a page whose main thread is never idle',
     async () => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
       // The page's own work never stops: a message loop of 30 ms tasks leaves no idle period at all. The
       // loader mounts in idle time, and must still get its turn.
-      await page.addInitScript(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => {
-          const end = performance.now() + 30;
-          while (performance.now() < end);
+      const { context, w } = await openPreparedPage((page) =>
+        page.addInitScript(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => {
+            const end = performance.now() + 30;
+            while (performance.now() < end);
+            channel.port2.postMessage(0);
+          };
           channel.port2.postMessage(0);
-        };
-        channel.port2.postMessage(0);
-      });
-      await page.goto(host.url({ css: 'plain' }));
-      const w = widget(page);
+        }),
+      );
       await w.launcher.waitFor({ timeout: 20_000 });
       await w.launcher.click();
       await w.panel.waitFor({ timeout: 20_000 });
@@ -517,20 +527,19 @@ describe.skipIf(!hasChromium)('widget in Chromium against the real server', () =
   it(
     'shows the launcher on a page whose load never completes (an image that never arrives)',
     async () => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
       // The loader draws its launcher after the page's load event, or 3 s after its settings arrived when
       // the page is still loading: an image that never arrives must not keep the chat away.
-      await page.route('**/never.png', () => {});
-      await page.addInitScript(() =>
-        document.addEventListener('DOMContentLoaded', () => {
-          const img = new Image();
-          img.src = '/never.png';
-          document.body.append(img);
-        }),
-      );
-      await page.goto(host.url({ css: 'plain' }), { waitUntil: 'domcontentloaded' });
-      await widget(page).launcher.waitFor({ timeout: 20_000 });
+      const { context, page, w } = await openPreparedPage(async (page) => {
+        await page.route('**/never.png', () => {});
+        await page.addInitScript(() =>
+          document.addEventListener('DOMContentLoaded', () => {
+            const img = new Image();
+            img.src = '/never.png';
+            document.body.append(img);
+          }),
+        );
+      }, 'domcontentloaded');
+      await w.launcher.waitFor({ timeout: 20_000 });
       expect(await page.evaluate(() => document.readyState)).not.toBe('complete');
       await context.close();
     },
@@ -538,16 +547,13 @@ describe.skipIf(!hasChromium)('widget in Chromium against the real server', () =
   );
 
   /** A page whose own script calls `Parley(...)` through the contract's stub before widget.js has run. */
-  async function openPageWithQueued(commands: string) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.addInitScript(
-      `window.Parley = window.Parley || function(){(Parley.q=Parley.q||[]).push(arguments)}; window.__opened = 0;
-       ${commands}`,
+  const openPageWithQueued = (commands: string) =>
+    openPreparedPage((page) =>
+      page.addInitScript(
+        `window.Parley = window.Parley || function(){(Parley.q=Parley.q||[]).push(arguments)}; window.__opened = 0;
+         ${commands}`,
+      ),
     );
-    await page.goto(host.url({ css: 'plain' }));
-    return { context, page, w: widget(page) };
-  }
 
   it(
     'runs the commands a page queued before widget.js ran: its open callback fires and the panel opens unclicked',
