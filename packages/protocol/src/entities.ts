@@ -9,6 +9,8 @@ export const LIMITS = {
   urlMax: 2048,
   titleMax: 300,
   previewMax: 500,
+  /** A compact identity JWT (`Parley('identify', {token})`). */
+  identityTokenMax: 2048,
 } as const;
 
 export const AUTHORS = ['visitor', 'agent', 'system'] as const;
@@ -89,6 +91,28 @@ export type PageContext = {
   referrer?: string | undefined;
   locale?: string | undefined;
   userAgent?: string | undefined;
+};
+
+/**
+ * Visitor fields the site vouches for: `userId` (a valid userHash, or an identity token's `sub`), and `name`
+ * and `email` when an identity token carries them as claims. Anything else the visitor typed is their word.
+ */
+export const VERIFIABLE_FIELDS = ['userId', 'name', 'email'] as const;
+export type VerifiedField = (typeof VERIFIABLE_FIELDS)[number];
+
+/** The visitor as `GET /api/conversations/:id` describes it to agents. */
+export type VisitorProfile = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  userId: string | null;
+  /** True when `userId` is verified (kept for older consoles; see verifiedFields). */
+  verified: boolean;
+  /** Exactly the fields the site's signature covers; show only these as verified. */
+  verifiedFields: VerifiedField[];
+  context: PageContext;
+  createdAt: string;
+  lastSeenAt: string;
 };
 
 export type ErrorCode =

@@ -1,4 +1,4 @@
-import type { AckFn, AgentStatus, Conversation, Message, PageContext } from './entities.js';
+import type { AckFn, AgentStatus, Conversation, Message, PageContext, VerifiedField } from './entities.js';
 import type {
   AgentMessageSend,
   AgentStatusPayload,
@@ -21,7 +21,9 @@ export type VisitorSession = {
   conversation: Conversation | null;
   name?: string | null;
   email?: string | null;
+  /** The visitor's userId is verified (see verifiedFields for name and email). */
   verified?: boolean;
+  verifiedFields?: VerifiedField[];
 };
 
 export type VisitorClientEvents = {
@@ -33,7 +35,8 @@ export type VisitorClientEvents = {
   typing: (payload: VisitorTyping, ack?: AckFn) => void;
   'conversation:rate': (payload: ConversationRate, ack: AckFn<{ conversation: Conversation }>) => void;
   'conversation:close': (payload: ConversationRef, ack: AckFn<{ conversation: Conversation }>) => void;
-  'visitor:update': (payload: VisitorUpdate, ack: AckFn) => void;
+  /** `ignored`: fields left as they were because the site signed them (an update never overwrites those). */
+  'visitor:update': (payload: VisitorUpdate, ack: AckFn<{ ignored: ('name' | 'email')[] }>) => void;
   'visitor:context': (payload: PageContext, ack: AckFn) => void;
   'visitor:identify': (payload: VisitorIdentify, ack: AckFn<{ session: VisitorSession }>) => void;
 };

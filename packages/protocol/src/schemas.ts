@@ -10,10 +10,20 @@ const name = z.string().trim().min(1).max(LIMITS.nameMax);
 const email = z.string().trim().max(LIMITS.emailMax).pipe(z.email());
 const seq = z.number().int().min(0).max(2_147_483_647);
 
+/** NUL, or a UTF-16 surrogate without its partner: PostgreSQL text cannot hold either, nor can UTF-8. */
+const ILL_FORMED = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A handshake credential: bounded, and free of what the store would choke on (so it answers a 4xx code). */
+const credential = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !ILL_FORMED.test(value), 'must not hold NUL or a lone surrogate');
+
 // ---- /visitor ----
 export const visitorAuth = z.object({
-  siteKey: z.string().min(1).max(64),
-  visitorToken: z.string().max(512).optional(),
+  siteKey: credential(64),
+  visitorToken: credential(512).optional(),
   /**
    * false: this connection does not get `message:new` for messages it sent itself (the ack carries them);
    * the visitor's other tabs still do. Default true (every socket of the visitor gets every message).
@@ -45,14 +55,34 @@ export const visitorUpdate = z.object({
   email: email.optional(),
 });
 export const visitorContext = pageContext;
-export const visitorIdentify = z.object({
-  userId: z.string().min(1).max(128),
-  userHash: z.string().min(1).max(128),
+const userId = credential(128);
+/**
+ * Legacy identify: `userHash` = hex HMAC-SHA256(site identity secret, userId). It signs the userId only:
+ * `name` and `email` are the visitor's word, stored unverified.
+ */
+export const visitorIdentifyHash = z.object({
+  userId,
+  userHash: credential(128),
   name: name.optional(),
   email: email.optional(),
 });
+/** Identify with a JWT (HS256, the site's identity secret) whose claims are in `identityClaims`. */
+export const visitorIdentifyToken = z.object({
+  token: z
+    .string()
+    .max(LIMITS.identityTokenMax)
+    .regex(/^[\w-]+\.[\w-]+\.[\w-]*$/, 'must be a compact JWT (header.payload.signature)'),
+});
+export const visitorIdentify = z.union([visitorIdentifyToken, visitorIdentifyHash]);
+/** The claims of an identity token: `sub` is the site's user id; `name` and `email` are optional. */
+export const identityClaims = z.object({ sub: userId, name: name.optional(), email: email.optional() });
 
 // ---- /agent ----
+export const agentAuth = z.object({
+  token: credential(200),
+  /** As in visitorAuth: false = no `message:new` echo of this connection's own messages. */
+  echo: z.boolean().optional().catch(undefined),
+});
 export const agentStatus = z.object({ status: z.enum(AGENT_STATUSES) });
 export const agentMessageSend = z.object({
   conversationId: id,
@@ -136,6 +166,7 @@ export type ConversationRate = z.infer<typeof conversationRate>;
 export type ConversationRef = z.infer<typeof conversationRef>;
 export type VisitorUpdate = z.infer<typeof visitorUpdate>;
 export type VisitorIdentify = z.infer<typeof visitorIdentify>;
+export type IdentityClaims = z.infer<typeof identityClaims>;
 export type AgentStatusPayload = z.infer<typeof agentStatus>;
 export type AgentMessageSend = z.infer<typeof agentMessageSend>;
 export type ConversationTransfer = z.infer<typeof conversationTransfer>;

@@ -1,6 +1,6 @@
-import type { Conversation } from '@parley/protocol';
+import type { Conversation, VerifiedField, VisitorProfile } from '@parley/protocol';
 import type { ComponentChildren } from 'preact';
-import { openConversation, type State } from '../state.js';
+import { openConversation, type State, type VisitorDetail } from '../state.js';
 import { hostOf, parseUserAgent, shortDate, visitorLabel } from '../util.js';
 import { Avatar, Icon, type IconName } from './Icon.js';
 
@@ -16,31 +16,54 @@ function Row({ icon, label, children }: { icon: IconName; label: string; childre
   );
 }
 
+/** Exactly the fields the site signed (an older server only tells whether the userId is). */
+function verifiedFieldsOf(visitor: VisitorDetail | null): VerifiedField[] {
+  if (!visitor) return [];
+  return (visitor as Partial<VisitorProfile>).verifiedFields ?? (visitor.verified ? ['userId'] : []);
+}
+
+/** A per-field badge whose text says which field is verified ("Email verified"), for eyes and screen readers. */
+function Verified({ label }: { label: string }) {
+  return (
+    <span class="pill pill-verified" title="Signed by the site: the visitor cannot change it">
+      <Icon name="shield" size={12} /> {label} verified
+    </span>
+  );
+}
+
+const Unverified = () => <span class="muted small">not verified</span>;
+
 export function VisitorPanel({ s, conversation: c }: { s: State; conversation: Conversation }) {
   const detail = s.details[c.id];
   const visitor = detail?.visitor ?? null;
   const ctx = visitor?.context ?? {};
   const ua = parseUserAgent(ctx.userAgent);
   const name = visitor?.name ?? c.visitorName ?? null;
+  const verified = verifiedFieldsOf(visitor);
   return (
     <aside class="visitor" aria-label="Visitor details">
       <div class="visitor-card">
         <Avatar name={name ?? visitorLabel(c)} seed={c.visitorId} size={48} />
         <div>
           <h3>{name ?? visitorLabel(c)}</h3>
-          {visitor?.verified ? (
-            <span class="pill pill-verified" title="Identity verified by the site (HMAC)">
-              <Icon name="shield" size={12} /> Verified
-            </span>
+          {verified.includes('name') ? (
+            <Verified label="Name" />
           ) : (
-            <span class="muted small">{name ? 'Given by the visitor' : 'Anonymous visitor'}</span>
+            <span class="muted small">{name ? 'Name given by the visitor, not verified' : 'Anonymous visitor'}</span>
           )}
         </div>
       </div>
       <dl class="info">
+        {visitor?.userId && (
+          <Row icon="user" label="User ID">
+            <span class="strong">{visitor.userId}</span>{' '}
+            {verified.includes('userId') ? <Verified label="User ID" /> : <Unverified />}
+          </Row>
+        )}
         {visitor?.email && (
           <Row icon="mail" label="Email">
-            <a href={`mailto:${visitor.email}`}>{visitor.email}</a>
+            <a href={`mailto:${visitor.email}`}>{visitor.email}</a>{' '}
+            {verified.includes('email') ? <Verified label="Email" /> : <Unverified />}
           </Row>
         )}
         <Row icon="globe" label="Page">

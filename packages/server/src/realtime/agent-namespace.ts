@@ -55,14 +55,13 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
 
   ns.use(async (socket, next) => {
     try {
-      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const session = typeof token === 'string' && token.length < 200 ? await deps.auth.sessionForToken(token) : null;
-      if (!session || typeof token !== 'string') return next(connectError('unauthorized', 'log in again'));
-      const echo = (socket.handshake.auth as { echo?: unknown }).echo;
+      const auth = schemas.agentAuth.safeParse(socket.handshake.auth ?? {});
+      const session = auth.success ? await deps.auth.sessionForToken(auth.data.token) : null;
+      if (!auth.success || !session) return next(connectError('unauthorized', 'log in again'));
       socket.data = {
         agent: session.agent,
-        tokenHash: sha256(token),
-        noEcho: echo === false,
+        tokenHash: sha256(auth.data.token),
+        noEcho: auth.data.echo === false,
         expiresAt: session.expiresAt.getTime(),
       } satisfies AgentData;
       next();

@@ -3,10 +3,10 @@ import type { Socket } from 'socket.io';
 import type { Config } from '../config.js';
 import type { Coordinator } from '../coord/coordinator.js';
 import type { ChatService } from '../domain/chat-service.js';
-import { refuse } from '../domain/errors.js';
+import { isUnavailable, refuse } from '../domain/errors.js';
+import { verifyIdentity } from '../domain/identity.js';
 import type { ModerationService } from '../domain/moderation.js';
 import type { Notifier } from '../domain/notifier.js';
-import { hmacHex, safeEqual } from '../domain/secrets.js';
 import type { VisitorTokens } from '../domain/visitor-tokens.js';
 import { connectionAddress } from '../http/client-address.js';
 import { publicConversation } from '../store/rows.js';
@@ -21,10 +21,16 @@ import { connectError, type SiteCache } from './site-cache.js';
 
 /** What a visitor connection keeps: its site (shared, from the site cache) and the visitor's identity. */
 type VisitorData = { site: SiteWithSecret; visitor: ConnectedVisitor; noEcho: boolean; events?: EventWindow };
-type ConnectedVisitor = Pick<Visitor, 'id' | 'name' | 'email' | 'userId'>;
+type ConnectedVisitor = Pick<Visitor, 'id' | 'name' | 'email' | 'userId' | 'verifiedFields'>;
 type VisitorSocket = Socket & { data: VisitorData };
 
-const connectedVisitor = ({ id, name, email, userId }: Visitor): ConnectedVisitor => ({ id, name, email, userId });
+const connectedVisitor = ({ id, name, email, userId, verifiedFields }: Visitor): ConnectedVisitor => ({
+  id,
+  name,
+  email,
+  userId,
+  verifiedFields,
+});
 
 /** `messages:sync` from a visitor: the conversation is optional (default: the current one). */
 const visitorSync = schemas.messagesSync.extend({
@@ -68,7 +74,9 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
       } satisfies VisitorData;
       next();
     } catch (error) {
-      deps.log.error({ err: error }, 'visitor handshake failed');
+      // Input never gets here (the schema refuses what the store cannot hold): this is the store, or a bug.
+      if (isUnavailable(error)) deps.log.warn({ err: error }, 'visitor handshake: store unavailable');
+      else deps.log.error({ err: error }, 'visitor handshake failed');
       next(connectError('unavailable', 'the chat is unavailable right now, retrying'));
     }
   });
@@ -90,6 +98,7 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
     name: data.visitor.name,
     email: data.visitor.email,
     verified: data.visitor.userId !== null,
+    verifiedFields: data.visitor.verifiedFields,
   });
 
   // The handlers, built once for the namespace: a connection only holds references to them.
@@ -134,12 +143,16 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
         conversation: await chat.visitorClose(data.visitor.id, payload.conversationId),
       })),
 
+      // Never overwrites a field the site signed: such a field is left as it is and listed in `ignored`.
       'visitor:update': handler(schemas.visitorUpdate, async (payload, { data }) => {
         const updated = await store.visitors.update(data.visitor.id, payload);
         if (updated) data.visitor = connectedVisitor(updated);
         const open = await store.conversations.openForVisitor(data.visitor.id);
         if (open) deps.notifier.conversationUpdated(publicConversation(open));
-        return {};
+        const ignored = (['name', 'email'] as const).filter(
+          (field) => payload[field] !== undefined && data.visitor.verifiedFields.includes(field),
+        );
+        return { ignored };
       }),
 
       'visitor:context': handler(schemas.visitorContext, async (payload, socket) => {
@@ -150,12 +163,19 @@ export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
 
       'visitor:identify': handler(schemas.visitorIdentify, async (payload, socket) => {
         const { data } = socket;
-        const expected = hmacHex(data.site.identitySecret, payload.userId);
-        if (!safeEqual(payload.userHash.toLowerCase(), expected))
-          throw refuse('forbidden', 'identity verification failed: userHash does not match');
-        const owner = await store.visitors.bindUser(data.visitor.id, data.site.id, payload.userId);
-        const updated = (await store.visitors.update(owner.id, { name: payload.name, email: payload.email })) ?? owner;
+        const identity = await verifyIdentity(payload, data.site.identitySecret);
+        const owner = await store.visitors.bindUser(data.visitor.id, data.site.id, identity.userId);
+        // Identify may turn this socket into another (existing) visitor: a blocked one stays blocked, whatever
+        // address or token the socket came with. bindUser changed nothing for an existing owner.
+        const ip = connectionAddress(socket.conn, config.trustProxy);
+        if (await deps.moderation.isBlocked(data.site.id, owner.id, ip)) {
+          setImmediate(() => socket.disconnect(true)); // after the refusal below is acknowledged
+          throw refuse('blocked', 'you cannot use the chat of this site');
+        }
+        await store.visitors.verify(owner.id, identity.signed, identity.verifiedFields);
+        const updated = (await store.visitors.update(owner.id, identity.unsigned)) ?? owner;
         if (updated.id !== data.visitor.id) {
+          await store.blocks.recordAddress(updated.id, ip);
           await socket.leave(rooms.visitor(data.visitor.id));
           await socket.join(rooms.visitor(updated.id));
         }

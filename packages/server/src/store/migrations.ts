@@ -142,6 +142,14 @@ drop trigger if exists conversation_messages_deleted on conversations;
 create trigger conversation_messages_deleted after delete on conversations
   for each row execute function parley_delete_conversation_messages()`,
   },
+  {
+    version: 7,
+    name: 'visitors: which fields the site signed (identity verification per field)',
+    // Before this, a bound user_id was the only thing a signature (userHash) ever covered: backfill it alone.
+    sql: `
+alter table visitors add column if not exists verified_fields text[] not null default '{}';
+update visitors set verified_fields = array['userId'] where user_id is not null and verified_fields = '{}'`,
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

@@ -1,4 +1,4 @@
-import type { PageContext } from '@parley/protocol';
+import type { PageContext, VerifiedField } from '@parley/protocol';
 import { newId } from '../domain/ids.js';
 import { iso } from './rows.js';
 import type { Row, SqlDatabase } from './sql.js';
@@ -9,6 +9,8 @@ export type Visitor = {
   userId: string | null;
   name: string | null;
   email: string | null;
+  /** The fields the site signed (userHash: userId; identity token: userId and the claims it carried). */
+  verifiedFields: VerifiedField[];
   context: PageContext;
   createdAt: string;
   lastSeenAt: string;
@@ -21,6 +23,7 @@ function toVisitor(row: Row): Visitor {
     userId: row.user_id == null ? null : String(row.user_id),
     name: row.name == null ? null : String(row.name),
     email: row.email == null ? null : String(row.email),
+    verifiedFields: Array.isArray(row.verified_fields) ? (row.verified_fields as VerifiedField[]) : [],
     context: (typeof row.context === 'string' ? JSON.parse(row.context) : row.context) as PageContext,
     createdAt: iso(row.created_at),
     lastSeenAt: iso(row.last_seen_at),
@@ -58,10 +61,28 @@ export function visitorsRepo(db: SqlDatabase) {
       ]);
       return toVisitor(fresh[0]!);
     },
+    /**
+     * The visitor's own word (visitor:update, or name/email beside a userHash): sets name and email, except
+     * a field the site signed, which only a signed identity may change. One statement, so a concurrent
+     * verification on another process cannot be overwritten in between.
+     */
     async update(id: string, patch: { name?: string | undefined; email?: string | undefined }) {
       const rows = await db.query(
-        'update visitors set name = coalesce($2, name), email = coalesce($3, email) where id = $1 returning *',
+        `update visitors set
+           name = case when 'name' = any(verified_fields) then name else coalesce($2, name) end,
+           email = case when 'email' = any(verified_fields) then email else coalesce($3, email) end
+         where id = $1 returning *`,
         [id, patch.name ?? null, patch.email ?? null],
+      );
+      return rows[0] ? toVisitor(rows[0]) : null;
+    },
+    /** A verified identity: sets the signed name/email and adds `fields` to what the site vouches for. */
+    async verify(id: string, signed: { name?: string | undefined; email?: string | undefined }, fields: VerifiedField[]) {
+      const rows = await db.query(
+        `update visitors set name = coalesce($2, name), email = coalesce($3, email),
+           verified_fields = array(select distinct f from unnest(verified_fields || $4::text[]) as f order by f)
+         where id = $1 returning *`,
+        [id, signed.name ?? null, signed.email ?? null, fields],
       );
       return rows[0] ? toVisitor(rows[0]) : null;
     },

@@ -5,7 +5,9 @@ import type { Strings } from '../i18n/locales';
 
 export type WidgetEvent = 'message' | 'open' | 'close';
 
+/** `Parley('identify', …)`: a signed identity `token` (JWT), or the legacy `userId` + `userHash` pair. */
 export type IdentifyData = {
+  token?: string;
   userId?: string;
   userHash?: string;
   name?: string;

@@ -179,12 +179,14 @@ export class ChatClient {
       return true;
     }
     const res = await this.request('visitor:update', payload);
+    // a field the site signed is not overwritten: keep showing the signed value
+    for (const field of (res?.ok && res.ignored) || []) delete payload[field];
     if (res?.ok) this.set({ visitor: { ...this.state.visitor, ...payload } });
     return Boolean(res?.ok);
   }
 
   identify(data: IdentifyData): void {
-    if (data.userId && data.userHash) {
+    if (data.token || (data.userId && data.userHash)) {
       this.pendingIdentify = data;
       if (this.socket?.connected) void this.runIdentify();
     } else {
@@ -275,13 +277,14 @@ export class ChatClient {
 
   private async runIdentify(): Promise<void> {
     const data = this.pendingIdentify;
-    if (!data?.userId || !data.userHash) return;
+    if (!data) return;
     this.pendingIdentify = null;
-    const res = await this.request('visitor:identify', {
-      userId: data.userId,
-      userHash: data.userHash,
-      ...compact({ name: data.name, email: data.email }),
-    });
+    const res = await this.request(
+      'visitor:identify',
+      data.token
+        ? { token: data.token }
+        : { userId: data.userId!, userHash: data.userHash!, ...compact({ name: data.name, email: data.email }) },
+    );
     if (!res) {
       this.pendingIdentify = data; // no answer: try again on the next connection
       return;
