@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { agentMessageSend, createSiteBody, visitorAuth, visitorMessageSend } from './schemas.js';
+import {
+  agentAuth,
+  agentMessageSend,
+  createSiteBody,
+  visitorAuth,
+  visitorIdentify,
+  visitorMessageSend,
+} from './schemas.js';
 
 describe('protocol schemas', () => {
   it('trims message text and enforces 1–5000 characters', () => {
@@ -23,5 +30,19 @@ describe('protocol schemas', () => {
   it('requires a site key in the visitor handshake', () => {
     expect(visitorAuth.safeParse({}).success).toBe(false);
     expect(visitorAuth.safeParse({ siteKey: 'k', visitorToken: 'v1.a.b.c' }).success).toBe(true);
+  });
+});
+
+describe('handshake credentials and identify', () => {
+  it('refuse NUL and lone surrogates, accept well-formed pairs', () => {
+    for (const siteKey of ['k\u0000', '\uD800', 'a\uDC00', 'k'.repeat(65)])
+      expect(visitorAuth.safeParse({ siteKey }).success, JSON.stringify(siteKey)).toBe(false);
+    expect(visitorAuth.safeParse({ siteKey: 'k😀' }).success).toBe(true);
+    expect(agentAuth.safeParse({ token: 'a\uD83D' }).success).toBe(false);
+    expect(visitorIdentify.safeParse({ token: 'h.p.s' }).success).toBe(true);
+    expect(visitorIdentify.safeParse({ token: 'h.p.' }).success).toBe(true);
+    expect(visitorIdentify.safeParse({ token: `h.${'p'.repeat(2048)}.s` }).success).toBe(false);
+    expect(visitorIdentify.safeParse({ token: 'not a jwt' }).success).toBe(false);
+    expect(visitorIdentify.safeParse({ userId: 'u', userHash: 'h' }).success).toBe(true);
   });
 });

@@ -10,15 +10,18 @@ const name = z.string().trim().min(1).max(LIMITS.nameMax);
 const email = z.string().trim().max(LIMITS.emailMax).pipe(z.email());
 const seq = z.number().int().min(0).max(2_147_483_647);
 
-/** NUL, or a UTF-16 surrogate without its partner: PostgreSQL text cannot hold either, nor can UTF-8. */
-const ILL_FORMED = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A UTF-16 surrogate without its partner: UTF-8 cannot encode it (nor PostgreSQL text hold it, nor NUL). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** A handshake credential: bounded, and free of what the store would choke on (so it answers a 4xx code). */
 const credential = (max: number) =>
   z
     .string()
     .min(1)
     .max(max)
-    .refine((value) => !ILL_FORMED.test(value), 'must not hold NUL or a lone surrogate');
+    .refine(
+      (value) => !value.includes('\u0000') && !LONE_SURROGATE.test(value),
+      'must not hold NUL or a lone surrogate',
+    );
 
 // ---- /visitor ----
 export const visitorAuth = z.object({

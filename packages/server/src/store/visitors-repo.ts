@@ -77,7 +77,11 @@ export function visitorsRepo(db: SqlDatabase) {
       return rows[0] ? toVisitor(rows[0]) : null;
     },
     /** A verified identity: sets the signed name/email and adds `fields` to what the site vouches for. */
-    async verify(id: string, signed: { name?: string | undefined; email?: string | undefined }, fields: VerifiedField[]) {
+    async verify(
+      id: string,
+      signed: { name?: string | undefined; email?: string | undefined },
+      fields: VerifiedField[],
+    ) {
       const rows = await db.query(
         `update visitors set name = coalesce($2, name), email = coalesce($3, email),
            verified_fields = array(select distinct f from unnest(verified_fields || $4::text[]) as f order by f)
