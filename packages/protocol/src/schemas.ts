@@ -13,10 +13,10 @@ const seq = z.number().int().min(0).max(2_147_483_647);
 /** A UTF-16 surrogate without its partner: UTF-8 cannot encode it (nor PostgreSQL text hold it, nor NUL). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** A handshake credential: bounded, and free of what the store would choke on (so it answers a 4xx code). */
-const credential = (max: number) =>
+const credential = (max: number, min = 1) =>
   z
     .string()
-    .min(1)
+    .min(min)
     .max(max)
     .refine(
       (value) => !value.includes('\u0000') && !LONE_SURROGATE.test(value),
@@ -26,7 +26,7 @@ const credential = (max: number) =>
 // ---- /visitor ----
 export const visitorAuth = z.object({
   siteKey: credential(64),
-  visitorToken: credential(512).optional(),
+  visitorToken: credential(512, 0).optional(), // empty: none (a new visitor starts)
   /**
    * false: this connection does not get `message:new` for messages it sent itself (the ack carries them);
    * the visitor's other tabs still do. Default true (every socket of the visitor gets every message).
