@@ -153,6 +153,16 @@ select ord, e_id, e_conversation_id, e_seq, e_client_id, e_author, e_author_id, 
   from looked where not fresh`,
 );
 
+/** The message a visitor already sent with this clientId, in any of their conversations (APPEND_SQL's scope). */
+const VISITOR_REPEAT_SQL = statement(
+  'visitor_message_by_client_id',
+  `
+select ${MESSAGE_COLUMNS} from messages m
+where m.client_id = $2 and ${SAME_SENDER('m', "'visitor'", '$1')}
+  and exists (select 1 from conversations c where c.id = m.conversation_id and c.visitor_id = $1)
+limit 1`,
+);
+
 /** The append statements, for the plan checks in the store suite. */
 export const appendStatements = { one: APPEND_SQL, batch: APPEND_BATCH_SQL };
 
@@ -257,6 +267,11 @@ export function messagesRepo(db: SqlDatabase, options: MessagesRepoOptions = {})
     batchStats: batcher.stats,
     /** The same, without batching (one statement for this message alone). */
     appendUnbatched: appendSingle,
+    /** The message this visitor already sent with `clientId` (in any of their conversations), if any. */
+    async visitorRepeat(visitorId: string, clientId: string): Promise<Message | null> {
+      const rows = await db.query(VISITOR_REPEAT_SQL, [visitorId, clientId]);
+      return rows[0] ? toMessage(rows[0]) : null;
+    },
     async list(conversationId: string, opts: { after?: number; includeInternal: boolean; limit?: number }) {
       const rows = await db.query(
         `select * from messages where conversation_id = $1 and seq > $2 and ($3 or not internal)
