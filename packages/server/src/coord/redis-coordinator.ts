@@ -77,8 +77,8 @@ const toPresence = (fields: unknown[]): AgentPresence => ({
  *   away and forgotten when it is back: a limit holds per process rather than across the cluster;
  * - presence reads answer from this process's own connections, else the last presence Redis gave for
  *   the agent (stale by up to the outage): changes made on other processes meanwhile are not seen;
- *   an agent this process knows nothing about counts as disconnected but seen at the outage's start,
- *   so no grace period runs out on a guess;
+ *   an agent known to be connected stays connected, and one this process knows nothing about counts as
+ *   disconnected but seen when the outage began: no grace period runs out on a guess;
  * - presence writes land in memory and reach Redis with the next heartbeat (connections) or right after
  *   it (statuses set meanwhile).
  */
