@@ -120,7 +120,9 @@ describe.skipIf(!env.run)('multi-process: Redis restart during traffic', { timeo
     await waitFor('server:resync after the fan-out recovered', () => resyncs.length > 0, 10_000);
     const joined = await okAck<{ messages: Message[] }>(agentSock, 'conversation:join', { conversationId });
     for (const m of acked) expect(joined.messages.map((x) => x.id)).toContain(m.id);
-    expect(refused).toBeGreaterThan(0); // the outage was real: sends were refused, then retried
+    // The outage was real (readyz said 503), yet no send was refused: rate limits fell back to in-process
+    // counters and nothing else on the send path needs Redis.
+    expect(refused).toBe(0);
     // Presence was rebuilt by the processes themselves: a new visitor is still routed to the agent.
     const assigned = collect<{ id: string }>(agentSock, 'conversation:assigned');
     const late = await visitorSocket(a, siteKey);

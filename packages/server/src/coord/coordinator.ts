@@ -15,6 +15,8 @@ export type AgentPresence = {
 /**
  * Shared, rebuildable coordination state: presence, rate counters and cross-process fan-out.
  * In-process for one node; Redis for many. Durable facts (conversations, assignment) live in the store.
+ * No method fails because Redis is unreachable: each answers from this process's own knowledge meanwhile
+ * (redis-coordinator.ts says what is weaker then); `ping` is how readiness sees the outage.
  */
 export interface Coordinator {
   readonly kind: 'memory' | 'redis';

@@ -1,7 +1,6 @@
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import type { Logger } from '../logger.js';
-import { adapterClient, connectWithin, type RedisClient } from './redis-client.js';
+import { adapterClient, connectWithin, type RedisClient, type RedisHealth } from './redis-client.js';
 
 /**
  * Which Socket.IO adapter fans events out between processes. Chosen by measurement (docs/scaling.md,
@@ -28,7 +27,7 @@ export type FanoutAdapter = {
 export async function createFanoutAdapter(
   url: string,
   prefix: string,
-  log: Logger,
+  health: RedisHealth,
   kind: FanoutKind = DEFAULT_FANOUT,
 ): Promise<FanoutAdapter> {
   const clients: RedisClient[] = [];
@@ -37,7 +36,7 @@ export async function createFanoutAdapter(
     recovered.push(fn);
   };
   const open = async (name: string) => {
-    const client = adapterClient(url, log, name);
+    const client = adapterClient(url, health, name);
     clients.push(client);
     await connectWithin(client, 10_000, name);
     // Every later 'ready' is a reconnect: events published meanwhile by other processes may be lost.

@@ -21,13 +21,47 @@ const create = (
   });
 export type RedisClient = ReturnType<typeof create>;
 
+type Watchable = { on(event: string, fn: (arg?: unknown) => void): unknown };
+
+/**
+ * Whether this process reaches Redis, over all of its Redis connections (coordination, fan-out): it logs
+ * ONCE when the first connection is lost (`redis unreachable`, warn) and ONCE when every connection is
+ * back (`redis reachable again`, info) — not once per connection, retry or failed command. Its error
+ * listener is also what keeps a connection error from crashing the process.
+ */
+export type RedisHealth = { readonly reachable: boolean; watch(client: Watchable, name: string): void };
+
+export function redisHealth(log: Logger): RedisHealth {
+  const down = new Set<Watchable>();
+  let since = 0;
+  return {
+    get reachable() {
+      return down.size === 0;
+    },
+    watch(client, name) {
+      client.on('error', (error) => {
+        if (down.has(client)) return;
+        if (down.size === 0) {
+          since = Date.now();
+          log.warn({ err: error, redis: name }, 'redis unreachable');
+        }
+        down.add(client);
+      });
+      client.on('ready', () => {
+        if (!down.delete(client) || down.size > 0) return;
+        log.info({ redis: name, downMs: Date.now() - since }, 'redis reachable again');
+      });
+    },
+  };
+}
+
 /**
  * A client for request/response commands: while Redis is unreachable every command fails at once
  * (no offline queue) or after COMMAND_TIMEOUT_MS, so callers never hang; it reconnects by itself.
  */
-export function commandClient(url: string, log: Logger, name: string): RedisClient {
+export function commandClient(url: string, log: Logger, name: string, health = redisHealth(log)): RedisClient {
   const client = create(url, { disableOfflineQueue: true, timeout: COMMAND_TIMEOUT_MS });
-  watchErrors(client, log, name);
+  health.watch(client, name);
   return client;
 }
 
@@ -35,29 +69,10 @@ export function commandClient(url: string, log: Logger, name: string): RedisClie
  * A client for the Socket.IO adapter: no command timeout (it runs blocking XREADs) and a bounded
  * offline queue, so fan-out published during a short outage is sent once Redis is back.
  */
-export function adapterClient(url: string, log: Logger, name: string): RedisClient {
+export function adapterClient(url: string, health: RedisHealth, name: string): RedisClient {
   const client = create(url, { commandsQueueMaxLength: 10_000 });
-  watchErrors(client, log, name);
+  health.watch(client, name);
   return client;
-}
-
-/** Logs connection trouble once per outage (not once per retry); an error listener also prevents crashes. */
-export function watchErrors(
-  client: { on(event: string, fn: (arg?: unknown) => void): unknown },
-  log: Logger,
-  name: string,
-) {
-  let down = false;
-  client.on('error', (error) => {
-    if (down) return;
-    down = true;
-    log.warn({ err: error, redis: name }, 'redis connection lost; retrying');
-  });
-  client.on('ready', () => {
-    if (!down) return;
-    down = false;
-    log.info({ redis: name }, 'redis connection restored');
-  });
 }
 
 /** Connects, giving up after `ms` (the client keeps no retry loop running afterwards). */

@@ -2,10 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AgentStatus } from '@parley/protocol';
 import type { Config } from '../config.js';
+import { isUnavailable } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentPresence, Coordinator } from './coordinator.js';
+import { createMemoryCoordinator } from './memory-coordinator.js';
 import { createFanoutAdapter, type FanoutAdapter } from './redis-adapter.js';
-import { COMMAND_TIMEOUT_MS, commandClient, connectWithin, type RedisClient } from './redis-client.js';
+import { COMMAND_TIMEOUT_MS, commandClient, connectWithin, type RedisClient, redisHealth } from './redis-client.js';
 import { ALL_PRESENCE, HEARTBEAT, INCREMENT, PRESENCE, SET_CONNECTIONS, SET_STATUS } from './redis-presence-scripts.js';
 
 export type RedisCoordinatorOptions = {
@@ -38,6 +40,23 @@ function scriptRunner(client: RedisClient) {
   };
 }
 
+/** A Redis command that got no answer in time (isUnavailable knows the name). */
+class CommandTimeout extends Error {
+  override name = 'TimeoutError';
+}
+
+/**
+ * node-redis's command timeout only covers a command still waiting to be written: one already sent to a
+ * Redis that stalls (paused, swapping, overloaded) waits for ever. This bounds the wait itself.
+ */
+function withinDeadline<T>(pending: Promise<T>, ms = COMMAND_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CommandTimeout(`no answer from Redis within ${ms} ms`)), ms);
+  });
+  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
+}
+
 const toPresence = (fields: unknown[]): AgentPresence => ({
   agentId: String(fields[0]),
   status: String(fields[1]) as AgentStatus,
@@ -51,6 +70,17 @@ const toPresence = (fields: unknown[]): AgentPresence => ({
  * truth about its own sockets in memory and re-asserts it on every heartbeat (so a FLUSHALL or a Redis
  * restart heals by itself), and its connection hash expires after three missed heartbeats (so a crashed
  * process's agents go offline by themselves).
+ *
+ * While Redis is unreachable (isUnavailable: the connection is down, or a command timed out) nothing
+ * fails; the coordinator answers from what this process knows, and is weaker meanwhile:
+ * - rate counters count in this process only (memory coordinator), starting from zero when Redis went
+ *   away and forgotten when it is back: a limit holds per process rather than across the cluster;
+ * - presence reads answer from this process's own connections, else the last presence Redis gave for
+ *   the agent (stale by up to the outage): changes made on other processes meanwhile are not seen;
+ *   an agent known to be connected stays connected, and one this process knows nothing about counts as
+ *   disconnected but seen when the outage began: no grace period runs out on a guess;
+ * - presence writes land in memory and reach Redis with the next heartbeat (connections) or right after
+ *   it (statuses set meanwhile).
  */
 export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinatorOptions): Coordinator {
   const prefix = opts.prefix;
@@ -61,19 +91,65 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
   const run = scriptRunner(client);
   /** This process's live connections per agent, and the last status it knew for them. */
   const local = new Map<string, { connections: Set<string>; status: AgentStatus }>();
+  /** The last presence Redis gave per agent: what presence reads answer while Redis is unreachable. */
+  const known = new Map<string, AgentPresence>();
+  /** Agents whose status was set while Redis was unreachable: written once it answers again. */
+  const unsentStatus = new Set<string>();
+  /** Rate counters while Redis is unreachable. */
+  const spare = createMemoryCoordinator(now);
+  let outageSince: number | null = null;
 
   const common = () => [prefix, String(now())];
   const remember = (p: AgentPresence) => {
     const entry = local.get(p.agentId);
     if (entry) entry.status = p.status;
+    known.set(p.agentId, p);
+    outageSince = null;
     return p;
   };
-  const setConnections = async (agentId: string) => {
+  /** Runs a Redis step; while Redis is unreachable, answers `fallback()` instead (other errors propagate). */
+  const orElse = async <T>(step: () => Promise<T>, fallback: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await withinDeadline(step());
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      outageSince ??= now();
+      return fallback();
+    }
+  };
+  /** Presence as this process knows it without Redis (see above). */
+  const offlineView = (agentId: string): AgentPresence => {
+    const t = now();
+    const mine = local.get(agentId);
+    const last = known.get(agentId);
+    if (mine && mine.connections.size > 0)
+      return { agentId, status: mine.status, connected: true, lastSeenAt: t, since: last?.since ?? t };
+    const seenFloor = outageSince ?? t;
+    if (last) return { ...last, lastSeenAt: last.connected ? t : Math.max(last.lastSeenAt, seenFloor) };
+    return { agentId, status: 'online', connected: false, lastSeenAt: seenFloor, since: seenFloor };
+  };
+  const setConnections = (agentId: string) => {
     const entry = local.get(agentId);
     const count = entry?.connections.size ?? 0;
     if (entry && count === 0) local.delete(agentId);
     const args = [...common(), agentId, processId, String(count), String(ttlMs), entry?.status ?? 'online'];
-    return remember(toPresence((await run(SET_CONNECTIONS, [], args)) as unknown[]));
+    return orElse(
+      async () => remember(toPresence((await run(SET_CONNECTIONS, [], args)) as unknown[])),
+      () => {
+        // This process saw its last connection of the agent go: that is the best guess for everyone here.
+        if (count === 0) known.set(agentId, { ...offlineView(agentId), connected: false, lastSeenAt: now() });
+        return offlineView(agentId);
+      },
+    );
+  };
+  const setStatus = async (agentId: string, status: AgentStatus) =>
+    remember(toPresence((await run(SET_STATUS, [], [...common(), agentId, status])) as unknown[]));
+  const sendUnsentStatuses = async () => {
+    for (const agentId of unsentStatus) {
+      const status = local.get(agentId)?.status ?? known.get(agentId)?.status;
+      if (status) await setStatus(agentId, status);
+      unsentStatus.delete(agentId);
+    }
   };
 
   let beating: Promise<unknown> | null = null;
@@ -83,12 +159,16 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
     const args = [...common(), processId, String(ttlMs)];
     for (const [agentId, entry] of local)
       if (entry.connections.size > 0) args.push(agentId, String(entry.connections.size), entry.status);
-    beating = run(HEARTBEAT, [], args)
+    beating = withinDeadline(run(HEARTBEAT, [], args))
       .then(() => {
         if (failing) opts.log?.info('presence heartbeat restored');
         failing = false;
+        outageSince = null;
+        return sendUnsentStatuses();
       })
       .catch((error) => {
+        // Redis being unreachable is logged once by the connection (redis-client.ts redisHealth).
+        if (isUnavailable(error)) return;
         if (!failing) opts.log?.warn({ err: error }, 'presence heartbeat failed; retrying');
         failing = true;
       })
@@ -118,25 +198,53 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
     async setAgentStatus(agentId, status) {
       const entry = local.get(agentId);
       if (entry) entry.status = status;
-      return remember(toPresence((await run(SET_STATUS, [], [...common(), agentId, status])) as unknown[]));
+      return orElse(
+        () => setStatus(agentId, status),
+        () => {
+          unsentStatus.add(agentId);
+          const view = { ...offlineView(agentId), status };
+          known.set(agentId, view);
+          return view;
+        },
+      );
     },
     async presence(agentId) {
-      return remember(toPresence((await run(PRESENCE, [], [...common(), agentId])) as unknown[]));
+      return orElse(
+        async () => remember(toPresence((await run(PRESENCE, [], [...common(), agentId])) as unknown[])),
+        () => offlineView(agentId),
+      );
     },
     async allPresence() {
-      const flat = (await run(ALL_PRESENCE, [], common())) as unknown[];
-      const out: AgentPresence[] = [];
-      for (let i = 0; i + 4 < flat.length; i += 5) out.push(remember(toPresence(flat.slice(i, i + 5))));
-      return out;
+      return orElse(
+        async () => {
+          const flat = (await run(ALL_PRESENCE, [], common())) as unknown[];
+          const out: AgentPresence[] = [];
+          for (let i = 0; i + 4 < flat.length; i += 5) out.push(remember(toPresence(flat.slice(i, i + 5))));
+          return out;
+        },
+        () => [...new Set([...known.keys(), ...local.keys()])].map(offlineView),
+      );
     },
     async increment(key, windowMs) {
-      return Number(await run(INCREMENT, [`${prefix}${key}`], [String(windowMs)]));
+      return orElse(
+        async () => Number(await run(INCREMENT, [`${prefix}${key}`], [String(windowMs)])),
+        () => spare.increment(key, windowMs),
+      );
     },
     async count(key) {
-      return Number((await client.sendCommand(['GET', `${prefix}${key}`])) ?? 0);
+      return orElse(
+        async () => Number((await client.sendCommand(['GET', `${prefix}${key}`])) ?? 0),
+        () => spare.count(key),
+      );
     },
     async reset(key) {
-      await client.sendCommand(['DEL', `${prefix}${key}`]);
+      await spare.reset(key);
+      await orElse(
+        async () => {
+          await client.sendCommand(['DEL', `${prefix}${key}`]);
+        },
+        () => undefined,
+      );
     },
     async ping() {
       if (!client.isReady) return false;
@@ -149,6 +257,7 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
     async close() {
       clearInterval(timer);
       await beating;
+      await spare.close();
       // A clean stop: this process's connections end now (its agents were disconnected by the shutdown).
       if (client.isReady) await client.sendCommand(['DEL', `${prefix}proc:${processId}`]).catch(() => undefined);
     },
@@ -162,9 +271,10 @@ export async function createRedisCoordination(
 ): Promise<{ coord: Coordinator; adapter: FanoutAdapter['adapter']; onFanoutRecovered: FanoutAdapter['onRecovered'] }> {
   const url = config.redisUrl;
   if (!url) throw new Error('REDIS_URL is required for Redis coordination');
-  const client = commandClient(url, log, 'coordination');
+  const health = redisHealth(log);
+  const client = commandClient(url, log, 'coordination', health);
   await connectWithin(client, 10_000, url.replace(/\/\/[^@]*@/, '//'));
-  const fanout = await createFanoutAdapter(url, config.redisPrefix, log);
+  const fanout = await createFanoutAdapter(url, config.redisPrefix, health);
   const coord = createRedisCoordinator(client, { prefix: config.redisPrefix, log });
   log.info({ prefix: config.redisPrefix, fanout: fanout.kind }, 'redis coordination ready');
   return {

@@ -57,6 +57,11 @@ export class ChatService {
       if (stored) return stored;
       this.openConversations.delete(visitor.id);
     }
+    // Slow path: no open conversation known here (a first message, a restart, another process). A repeated
+    // clientId must create nothing — no conversation opened, nothing queued or routed — so look it up
+    // before opening one. (The append would find it too, but only after the new conversation existed.)
+    const earlier = await this.store.messages.visitorRepeat(visitor.id, input.clientId);
+    if (earlier) return earlier;
     const { conversation, created } = await this.store.conversations.openOrCreate(visitor.siteId, visitor.id);
     this.rememberOpen(visitor.id, conversation.id);
     const stored = await this.append(message(conversation.id), origin);

@@ -14,7 +14,10 @@ export type NewMessage = {
   internal: boolean;
   /** Refuse (return null) when the conversation is closed. System messages and notes may follow a close. */
   requireOpen?: boolean;
-  /** For visitor messages: a clientId already used in any of this visitor's conversations is a repeat. */
+  /**
+   * For visitor messages: a clientId the visitor already used in any of their conversations is a repeat
+   * (the widget's outbox may re-send after the conversation closed).
+   */
   visitorId?: string | null;
   /** Refuse (return null) unless the conversation is assigned to this agent: an agent's reply. */
   requireAgentId?: string | null;
@@ -33,9 +36,18 @@ const MESSAGE_COLUMNS =
   'id, conversation_id, seq, client_id, author, author_id, author_name, text, internal, created_at';
 
 /**
+ * A clientId is an idempotency key of its SENDER: the same author kind and author id, in the same
+ * conversation (or, for a visitor, in any of their conversations). Someone else's message with the same
+ * clientId is not a repeat: an agent's note never answers a visitor's send, and a visitor's key never
+ * swallows an agent's reply. The unique index messages_client_id (migration 6) enforces the same scope.
+ */
+const SAME_SENDER = (m: string, author: string, authorId: string) =>
+  `${m}.author = ${author} and ${m}.author_id is not distinct from ${authorId}`;
+
+/**
  * Appends a message in ONE statement (one round trip, atomic on its own):
- * - `earlier`: the message this clientId already produced (same conversation, or any conversation of the
- *   same visitor) — then nothing is written and the earlier message is returned;
+ * - `earlier`: the message this clientId already produced for the same sender (same conversation, or any
+ *   conversation of the same visitor) — then nothing is written and the earlier message is returned;
  * - `bump`: otherwise take the next seq by incrementing the conversation's counter (row-locked, so seqs are
  *   gap-free: a failed statement rolls the increment back), provided the conversation takes the message
  *   (open, when `requireOpen`; assigned to `requireAgentId`, when given);
@@ -47,7 +59,7 @@ const APPEND_SQL = statement(
   `
 with earlier as (
   select ${MESSAGE_COLUMNS} from messages m
-  where $3::text is not null and m.client_id = $3
+  where $3::text is not null and m.client_id = $3 and ${SAME_SENDER('m', '$4', '$5')}
     and (m.conversation_id = $1 or exists (select 1 from conversations c
       where c.id = m.conversation_id and $11::text is not null and c.visitor_id = $11))
   limit 1
@@ -101,7 +113,7 @@ with input as (
   from input i
   left join lateral (
     select ${MESSAGE_COLUMNS} from messages m
-    where i.client_id is not null and m.client_id = i.client_id
+    where i.client_id is not null and m.client_id = i.client_id and ${SAME_SENDER('m', 'i.author', 'i.author_id')}
       and (m.conversation_id = i.conversation_id or exists (select 1 from conversations c
         where c.id = m.conversation_id and i.visitor_id is not null and c.visitor_id = i.visitor_id))
     limit 1
@@ -141,6 +153,16 @@ select ord, e_id, e_conversation_id, e_seq, e_client_id, e_author, e_author_id, 
   from looked where not fresh`,
 );
 
+/** The message a visitor already sent with this clientId, in any of their conversations (APPEND_SQL's scope). */
+const VISITOR_REPEAT_SQL = statement(
+  'visitor_message_by_client_id',
+  `
+select ${MESSAGE_COLUMNS} from messages m
+where m.client_id = $2 and ${SAME_SENDER('m', "'visitor'", '$1')}
+  and exists (select 1 from conversations c where c.id = m.conversation_id and c.visitor_id = $1)
+limit 1`,
+);
+
 /** The append statements, for the plan checks in the store suite. */
 export const appendStatements = { one: APPEND_SQL, batch: APPEND_BATCH_SQL };
 
@@ -165,11 +187,15 @@ function toResult(input: NewMessage, row: Row): AppendResult {
   };
 }
 
-/** The idempotency scopes of a message: its conversation, and for visitor messages the visitor. */
+/**
+ * The idempotency scopes of a message, as the append statements see them: its sender in its conversation,
+ * and for visitor messages the sender across the visitor's conversations.
+ */
 function clientIdScopes(input: NewMessage): string[] {
   if (input.clientId === null) return [];
-  const keys = [`c\u0000${input.conversationId}\u0000${input.clientId}`];
-  if (input.visitorId) keys.push(`v\u0000${input.visitorId}\u0000${input.clientId}`);
+  const sender = `${input.author}\u0000${input.authorId ?? ''}\u0000${input.clientId}`;
+  const keys = [`c\u0000${input.conversationId}\u0000${sender}`];
+  if (input.visitorId) keys.push(`v\u0000${input.visitorId}\u0000${sender}`);
   return keys;
 }
 
@@ -241,6 +267,11 @@ export function messagesRepo(db: SqlDatabase, options: MessagesRepoOptions = {})
     batchStats: batcher.stats,
     /** The same, without batching (one statement for this message alone). */
     appendUnbatched: appendSingle,
+    /** The message this visitor already sent with `clientId` (in any of their conversations), if any. */
+    async visitorRepeat(visitorId: string, clientId: string): Promise<Message | null> {
+      const rows = await db.query(VISITOR_REPEAT_SQL, [visitorId, clientId]);
+      return rows[0] ? toMessage(rows[0]) : null;
+    },
     async list(conversationId: string, opts: { after?: number; includeInternal: boolean; limit?: number }) {
       const rows = await db.query(
         `select * from messages where conversation_id = $1 and seq > $2 and ($3 or not internal)

@@ -143,6 +143,18 @@ create trigger conversation_messages_deleted after delete on conversations
   for each row execute function parley_delete_conversation_messages()`,
   },
   {
+    version: 6,
+    name: 'client ids unique per sender (author kind and id), not per conversation',
+    // An idempotency key belongs to whoever sent it: an agent's note and a visitor's message may carry the
+    // same clientId (store/messages-repo.ts SAME_SENDER). Strictly finer than the index it replaces, so
+    // existing rows always satisfy it. client_id stays first for plan-stable lookups (see migration 4);
+    // coalesce() makes a missing author id one value rather than NULLs that never collide.
+    sql: `
+drop index if exists messages_client_id;
+create unique index messages_client_id on messages(client_id, conversation_id, author, coalesce(author_id, ''))
+  where client_id is not null`,
+  },
+  {
     version: 7,
     name: 'visitors: which fields the site signed (identity verification per field)',
     // Before this, a bound user_id was the only thing a signature (userHash) ever covered: backfill it alone.
