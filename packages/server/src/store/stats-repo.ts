@@ -36,7 +36,8 @@ const HELD = `
 
 /**
  * Credit per agent (the rules, docs: "Dashboard credit"), as one row per (conversation, agent, kind):
- * - replies: the agents who wrote a visitor-visible reply, with the seq of their first one;
+ * - replies: the agents who wrote a visitor-visible reply, with the seq of their first one (per conversation,
+ *   lateral: an index lookup per period conversation, never a scan of all messages);
  * - held: each assignment, its handle time (only that agent's stretch of the conversation);
  * - frt: the conversation's first response time, to the author of the first agent reply (the reply that
  *   set conversations.first_response_at), so the per-agent counts add up to the total's;
@@ -45,10 +46,12 @@ const HELD = `
  */
 const CREDIT = `
   replies as (
-    select m.conversation_id, m.author_id as agent_id, min(m.seq) as first_seq
-    from messages m join period p on p.id = m.conversation_id
-    where m.author = 'agent' and not m.internal and m.author_id is not null
-    group by m.conversation_id, m.author_id
+    select p.id as conversation_id, r.agent_id, r.first_seq from period p
+    cross join lateral (
+      select m.author_id as agent_id, min(m.seq) as first_seq from messages m
+      where m.conversation_id = p.id and m.author = 'agent' and not m.internal and m.author_id is not null
+      group by m.author_id
+    ) r
   ),
   first_reply as (
     select distinct on (conversation_id) conversation_id, agent_id from replies order by conversation_id, first_seq
