@@ -1,3 +1,4 @@
+import type { PeriodStats } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/store/store.js';
 import {
@@ -21,16 +22,7 @@ import { type RunningServer, removeDir, startServer } from './helpers/server.js'
  * the conversation at close when nobody replied). The assignment history behind it is checked in the store.
  * The stats SQL is the same text on both backends, so it runs on both.
  */
-type AgentRow = {
-  agentId: string;
-  name: string;
-  conversations: number;
-  closed: number;
-  firstResponseMedian: number | null;
-  handleTimeMedian: number | null;
-  csatMean: number | null;
-  rated: number;
-};
+type AgentRow = PeriodStats['agents'][number];
 
 const hasPostgres = await requirePostgres();
 
