@@ -35,7 +35,7 @@ const HELD = `
   )`;
 
 /**
- * Credit per agent (the rules, docs: "Dashboard credit"), as one row per (conversation, agent, kind):
+ * Credit per agent, the rules, as one row per (conversation, agent, kind):
  * - replies: the agents who wrote a visitor-visible reply, with the seq of their first one (per conversation,
  *   lateral: an index lookup per period conversation, never a scan of all messages);
  * - held: each assignment, its handle time (only that agent's stretch of the conversation);
