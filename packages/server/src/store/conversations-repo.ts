@@ -1,9 +1,49 @@
 import { newId } from '../domain/ids.js';
-import { CONVERSATION_COLUMNS, CONVERSATION_FROM, type ConversationRecord, toConversation } from './rows.js';
+import { CONVERSATION_COLUMNS, CONVERSATION_FROM, type ConversationRecord, iso, toConversation } from './rows.js';
 import { type SqlDatabase, type SqlExecutor, type Statement, statement } from './sql.js';
 
 export type RoutingCandidate = { agentId: string; idleSince: number };
 export type Assignment = { conversationId: string; agentId: string };
+/** How an assignment (a row of conversation_assignments) ended. */
+export type AssignmentEnd = 'transferred' | 'requeued' | 'closed';
+
+/*
+ * The assignment history (conversation_assignments, migration 8) changes only here, in the same transaction
+ * as conversations.agent_id and after that conversation's row lock is held (select … for update, or an
+ * update of the row earlier in the transaction). So the history never disagrees with the conversation, a
+ * conversation's rows are written one at a time, and their clock_timestamp() times are in order.
+ */
+
+/**
+ * Starts an assignment to $2; ends the open one, if any, at the same instant (a transfer: no gap, no overlap).
+ * The insert waits for `ended` (the scalar subquery reads it whole), so the one-open-row index never sees two.
+ */
+const HAND_OVER_SQL = `
+with ended as (
+  update conversation_assignments set ended_at = greatest(clock_timestamp(), assigned_at), ended_by = 'transferred'
+  where conversation_id = $1 and ended_at is null returning ended_at
+)
+insert into conversation_assignments (conversation_id, agent_id, assigned_at)
+select $1, $2, coalesce((select max(ended_at) from ended), clock_timestamp())`;
+
+const END_ASSIGNMENT_SQL = `
+update conversation_assignments set ended_at = greatest(clock_timestamp(), assigned_at), ended_by = $2
+where conversation_id = $1 and ended_at is null`;
+
+function handOver(tx: SqlExecutor, conversationId: string, agentId: string) {
+  return tx.query(HAND_OVER_SQL, [conversationId, agentId]);
+}
+
+function endAssignment(tx: SqlExecutor, conversationId: string, how: AssignmentEnd) {
+  return tx.query(END_ASSIGNMENT_SQL, [conversationId, how]);
+}
+
+export type AssignmentRecord = {
+  agentId: string;
+  assignedAt: string;
+  endedAt: string | null;
+  endedBy: AssignmentEnd | null;
+};
 
 const selectSql = (where: string) => `select ${CONVERSATION_COLUMNS} from ${CONVERSATION_FROM} where ${where} limit 1`;
 
@@ -134,6 +174,7 @@ export function conversationsRepo(db: SqlDatabase) {
           "update conversations set status = 'assigned', agent_id = $2, updated_at = now() where id = $1",
           [conversation.id, agentId],
         );
+        await handOver(tx, String(conversation.id), agentId);
         await tx.query('update agents set last_assigned_at = clock_timestamp() where id = $1', [agentId]);
         return { conversationId: String(conversation.id), agentId };
       });
@@ -163,18 +204,23 @@ export function conversationsRepo(db: SqlDatabase) {
            where id = $1`,
           [conversationId, agentId],
         );
+        await handOver(tx, conversationId, agentId);
         await tx.query('update agents set last_assigned_at = clock_timestamp() where id = $1', [agentId]);
         return 'ok';
       });
     },
     /** Back to the queue (keeps its place: queued_at is when the visitor first waited). */
     async requeue(conversationId: string, fromAgentId: string | null): Promise<boolean> {
-      const rows = await db.query(
-        `update conversations set status = 'queued', previous_agent_id = agent_id, agent_id = null, updated_at = now()
-         where id = $1 and status = 'assigned' and ($2::text is null or agent_id = $2) returning id`,
-        [conversationId, fromAgentId],
-      );
-      return rows.length > 0;
+      return db.transaction(async (tx) => {
+        const rows = await tx.query(
+          `update conversations set status = 'queued', previous_agent_id = agent_id, agent_id = null, updated_at = now()
+           where id = $1 and status = 'assigned' and ($2::text is null or agent_id = $2) returning id`,
+          [conversationId, fromAgentId],
+        );
+        if (rows.length === 0) return false;
+        await endAssignment(tx, conversationId, 'requeued');
+        return true;
+      });
     },
     async openIdsForAgent(agentId: string): Promise<string[]> {
       const rows = await db.query<{ id: string }>(
@@ -190,12 +236,30 @@ export function conversationsRepo(db: SqlDatabase) {
       return rows.map((r) => String(r.agent_id));
     },
     async close(conversationId: string): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query(
+          `update conversations set status = 'closed', closed_at = now(), updated_at = now()
+           where id = $1 and status <> 'closed' returning id`,
+          [conversationId],
+        );
+        if (rows.length === 0) return false;
+        await endAssignment(tx, conversationId, 'closed');
+        return true;
+      });
+    },
+    /** Who held the conversation, oldest first. */
+    async assignments(conversationId: string): Promise<AssignmentRecord[]> {
       const rows = await db.query(
-        `update conversations set status = 'closed', closed_at = now(), updated_at = now()
-         where id = $1 and status <> 'closed' returning id`,
+        `select agent_id, assigned_at, ended_at, ended_by from conversation_assignments
+         where conversation_id = $1 order by assigned_at, ended_at nulls last`,
         [conversationId],
       );
-      return rows.length > 0;
+      return rows.map((r) => ({
+        agentId: String(r.agent_id),
+        assignedAt: iso(r.assigned_at),
+        endedAt: r.ended_at === null || r.ended_at === undefined ? null : iso(r.ended_at),
+        endedBy: (r.ended_by ?? null) as AssignmentEnd | null,
+      }));
     },
     async rate(conversationId: string, score: number, comment: string | null): Promise<boolean> {
       const rows = await db.query(

@@ -162,6 +162,42 @@ create unique index messages_client_id on messages(client_id, conversation_id, a
 alter table visitors add column if not exists verified_fields text[] not null default '{}';
 update visitors set verified_fields = array['userId'] where user_id is not null and verified_fields = '{}'`,
   },
+  {
+    version: 8,
+    name: 'assignment history: one row per agent holding a conversation (dashboard credit)',
+    // Written by conversationsRepo in the same transaction as the conversation's own change, after its
+    // row lock is held, so it never disagrees with conversations.agent_id and a conversation's rows are in
+    // time order. At most one open row (ended_at null) per conversation.
+    // Backfill, best effort: the history before this migration was never stored, so each conversation
+    // that has an agent gets one row for that (last) agent, assigned when their "joined the conversation"
+    // message was written (else at the first reply, else when queued); earlier holders of a transferred or
+    // requeued conversation are not recoverable. Self-contained: needs only the tables of version 1.
+    sql: `
+create table if not exists conversation_assignments (
+  conversation_id text not null references conversations(id) on delete cascade,
+  agent_id text not null references agents(id),
+  assigned_at timestamptz not null,
+  ended_at timestamptz,
+  ended_by text check (ended_by in ('transferred', 'requeued', 'closed')),
+  check ((ended_at is null) = (ended_by is null)),
+  check (ended_at is null or ended_at >= assigned_at)
+);
+create index if not exists conversation_assignments_by_conversation
+  on conversation_assignments(conversation_id, assigned_at);
+create unique index if not exists conversation_assignments_one_open
+  on conversation_assignments(conversation_id) where ended_at is null;
+insert into conversation_assignments (conversation_id, agent_id, assigned_at, ended_at, ended_by)
+select c.id, c.agent_id,
+  least(coalesce(
+    (select max(m.created_at) from messages m where m.conversation_id = c.id and m.author = 'system'
+      and not m.internal and m.text like '% joined the conversation'),
+    c.first_response_at, c.queued_at), coalesce(c.closed_at, 'infinity'::timestamptz)),
+  case when c.status = 'closed' then c.closed_at end,
+  case when c.status = 'closed' then 'closed' end
+from conversations c
+where c.agent_id is not null and c.status <> 'queued'
+  and not exists (select 1 from conversation_assignments x where x.conversation_id = c.id)`,
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

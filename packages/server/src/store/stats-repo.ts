@@ -7,14 +7,12 @@ const int = (value: unknown): number => Number(value ?? 0);
 /**
  * Per-conversation durations for conversations started in [$1, $2), in seconds:
  * - frt: first agent reply − queued (first response time)
- * - handle: closed − first agent reply (time an agent worked it)
  * - wait: first "joined the conversation" event (or close, or now while still queued) − queued
  */
 const PERIOD = `
   period as (
-    select c.id, c.agent_id, c.status, c.rating, c.created_at,
+    select c.id, c.status, c.rating, c.created_at,
       extract(epoch from (c.first_response_at - c.queued_at))::float8 as frt,
-      extract(epoch from (c.closed_at - c.first_response_at))::float8 as handle,
       extract(epoch from (coalesce(j.joined_at, c.closed_at, now()) - c.queued_at))::float8 as wait
     from conversations c
     left join lateral (
@@ -25,6 +23,53 @@ const PERIOD = `
     where c.created_at >= $1::timestamptz and c.created_at < $2::timestamptz
   )`;
 
+/**
+ * Every assignment of a period conversation (conversation_assignments, migration 8); handle = how long that
+ * agent held it (ended − assigned), null while it is still held. closer: it held the conversation at close.
+ */
+const HELD = `
+  held as (
+    select a.conversation_id, a.agent_id, a.ended_by = 'closed' as closer,
+      extract(epoch from (a.ended_at - a.assigned_at))::float8 as handle
+    from conversation_assignments a join period p on p.id = a.conversation_id
+  )`;
+
+/**
+ * Credit per agent, the rules, as one row per (conversation, agent, kind):
+ * - replies: the agents who wrote a visitor-visible reply, with the seq of their first one (per conversation,
+ *   lateral: an index lookup per period conversation, never a scan of all messages);
+ * - held: each assignment, its handle time (only that agent's stretch of the conversation);
+ * - frt: the conversation's first response time, to the author of the first agent reply (the reply that
+ *   set conversations.first_response_at), so the per-agent counts add up to the total's;
+ * - csat: the rating, in full, to every agent who replied; with no reply at all, to the agent who held the
+ *   conversation at close.
+ */
+const CREDIT = `
+  replies as (
+    select p.id as conversation_id, r.agent_id, r.first_seq from period p
+    cross join lateral (
+      select m.author_id as agent_id, min(m.seq) as first_seq from messages m
+      where m.conversation_id = p.id and m.author = 'agent' and not m.internal and m.author_id is not null
+      group by m.author_id
+    ) r
+  ),
+  first_reply as (
+    select distinct on (conversation_id) conversation_id, agent_id from replies order by conversation_id, first_seq
+  ),
+  facts as (
+    select conversation_id, agent_id, 'held' as kind, handle as value, closer from held
+    union all
+    select conversation_id, agent_id, 'replied', null, false from replies
+    union all
+    select p.id, f.agent_id, 'frt', p.frt, false from period p join first_reply f on f.conversation_id = p.id
+    union all
+    select p.id, r.agent_id, 'csat', p.rating, false from period p join replies r on r.conversation_id = p.id
+    where p.rating is not null
+    union all
+    select p.id, h.agent_id, 'csat', p.rating, false from period p join held h on h.conversation_id = p.id and h.closer
+    where p.rating is not null and not exists (select 1 from replies r where r.conversation_id = p.id)
+  )`;
+
 /** Supervisor numbers, computed in SQL (percentile_cont) so they hold for any volume and both backends. */
 export function statsRepo(db: SqlDatabase) {
   return {
@@ -32,14 +77,14 @@ export function statsRepo(db: SqlDatabase) {
       const params = [from.toISOString(), to.toISOString()];
       const [totals, daily, agents] = await Promise.all([
         db.query(
-          `with ${PERIOD}
+          `with ${PERIOD}, ${HELD}
            select count(*)::int as conversations,
              count(*) filter (where status = 'closed')::int as closed,
              percentile_cont(0.5) within group (order by frt) as frt_median,
              percentile_cont(0.9) within group (order by frt) as frt_p90,
              count(frt)::int as frt_count,
-             percentile_cont(0.5) within group (order by handle) as handle_median,
-             count(handle)::int as handle_count,
+             (select percentile_cont(0.5) within group (order by handle) from held) as handle_median,
+             (select count(handle) from held)::int as handle_count,
              percentile_cont(0.5) within group (order by wait) as wait_median,
              count(wait)::int as wait_count,
              avg(rating)::float8 as csat_mean,
@@ -65,15 +110,16 @@ export function statsRepo(db: SqlDatabase) {
           params,
         ),
         db.query(
-          `with ${PERIOD}
-           select p.agent_id, a.name, count(*)::int as conversations,
-             count(*) filter (where p.status = 'closed')::int as closed,
-             percentile_cont(0.5) within group (order by p.frt) as frt_median,
-             percentile_cont(0.5) within group (order by p.handle) as handle_median,
-             avg(p.rating)::float8 as csat_mean,
-             count(p.rating)::int as rated
-           from period p join agents a on a.id = p.agent_id
-           group by p.agent_id, a.name order by count(*) desc, a.name`,
+          `with ${PERIOD}, ${HELD}, ${CREDIT}
+           select f.agent_id, a.name,
+             count(distinct f.conversation_id) filter (where f.kind in ('held', 'replied'))::int as conversations,
+             count(*) filter (where f.closer)::int as closed,
+             percentile_cont(0.5) within group (order by f.value) filter (where f.kind = 'frt') as frt_median,
+             percentile_cont(0.5) within group (order by f.value) filter (where f.kind = 'held') as handle_median,
+             (avg(f.value) filter (where f.kind = 'csat'))::float8 as csat_mean,
+             count(*) filter (where f.kind = 'csat')::int as rated
+           from facts f join agents a on a.id = f.agent_id
+           group by f.agent_id, a.name order by conversations desc, a.name`,
           params,
         ),
       ]);
