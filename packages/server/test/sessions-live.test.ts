@@ -59,7 +59,11 @@ async function conversationOfAnotherAgent(base: string, admin: string) {
     expect(ownerSocket.assigned.length).toBe(1);
     return ownerSocket.assigned[0]!;
   });
-  return { conversationId: assigned.id, close: () => [ownerSocket.socket, visitor.socket].map((s) => s.close()) };
+  return {
+    owner: { ...owner, socket: ownerSocket.socket },
+    conversationId: assigned.id,
+    close: () => [ownerSocket.socket, visitor.socket].map((s) => s.close()),
+  };
 }
 
 describe('one process', () => {
@@ -93,6 +97,23 @@ describe('one process', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'not_assigned' } });
     expect((await api(server.url, '/api/me', { token: supervisor.token })).body.agent.role).toBe('agent');
     live.socket.close();
+    chat.close();
+  });
+
+  it('a renamed agent’s open socket writes under the new name', async () => {
+    const chat = await conversationOfAnotherAgent(server.url, admin);
+    const reasons = disconnects(chat.owner.socket);
+    expect((await patchAgent(server.url, admin, chat.owner.agent.id, { name: 'Renamed Agent' })).status).toBe(200);
+    await eventually(() => expect(reasons).toEqual(['io server disconnect']));
+    await reconnect(chat.owner.socket);
+    const sent = await ok(
+      emit<{ message: { authorName: string } }>(chat.owner.socket, 'message:send', {
+        conversationId: chat.conversationId,
+        clientId: 'after-rename',
+        text: 'hello again',
+      }),
+    );
+    expect(sent.message.authorName).toBe('Renamed Agent');
     chat.close();
   });
 

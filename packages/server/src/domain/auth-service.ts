@@ -11,7 +11,7 @@ import { DUMMY_PASSWORD_HASH, hashPassword, newToken, sha256, verifyPassword } f
 export class AuthService {
   private readonly revokedListeners: ((tokenHash: string) => void)[] = [];
   private readonly agentRevokedListeners: ((agentId: string, keepTokenHash: string | null) => void)[] = [];
-  private readonly roleListeners: ((agentId: string) => void)[] = [];
+  private readonly changedListeners: ((agentId: string) => void)[] = [];
   private readonly throttle: LoginThrottle;
 
   constructor(
@@ -71,7 +71,7 @@ export class AuthService {
    * An admin's change to an agent. Never leaves the deployment without an active admin (checked and
    * written in one locked transaction, so two admins demoting each other at once cannot both succeed).
    * Then: a password change ends the agent's other sessions (all of them, unless the admin changed their
-   * own), a deactivation ends all of them, and a role change reconnects their live sockets with the new role.
+   * own), a deactivation ends all of them, and a role (or name) change reconnects their live sockets with the new one.
    */
   async updateAgent(
     actor: { agent: Agent; token: string },
@@ -89,7 +89,8 @@ export class AuthService {
     const { agent, before } = result;
     if (rest.active === false) await this.endSessions(id, null);
     else if (password) await this.endSessions(id, actor.agent.id === id ? sha256(actor.token) : null);
-    if (agent.role !== before.role) for (const listener of this.roleListeners) listener(id);
+    if (agent.role !== before.role || agent.name !== before.name)
+      for (const listener of this.changedListeners) listener(id);
     return result;
   }
 
@@ -121,9 +122,9 @@ export class AuthService {
     this.agentRevokedListeners.push(listener);
   }
 
-  /** Called after an agent's role changed, e.g. to reconnect their sockets with the new role. */
-  onRoleChanged(listener: (agentId: string) => void): void {
-    this.roleListeners.push(listener);
+  /** Called after an agent's role or name changed (a socket holds a copy of both), e.g. to reconnect it. */
+  onAgentChanged(listener: (agentId: string) => void): void {
+    this.changedListeners.push(listener);
   }
 
   /** Called after a token is revoked (logout), e.g. to disconnect the sockets that logged in with it. */

@@ -54,13 +54,13 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
   const { store, chat, coord, notifier } = deps;
 
   // Through the adapter, so on every process. Ended sessions: their sockets go (the client's retry is
-  // answered `unauthorized`). A new role: the agent's sockets go and the client's retry, with a token that
-  // still works, joins with the role read afresh at the handshake (rooms, and every role check on data.agent).
+  // answered `unauthorized`). A new role or name: the agent's sockets go and the client's retry, with a token
+  // that still works, joins with the agent read afresh at the handshake (rooms, role checks, author name).
   deps.auth.onSessionsEnded((agentId, keepTokenHash) => {
     const sockets = ns.in(rooms.agent(agentId));
     (keepTokenHash ? sockets.except(rooms.agentToken(keepTokenHash)) : sockets).disconnectSockets(true);
   });
-  deps.auth.onRoleChanged((agentId) => ns.in(rooms.agent(agentId)).disconnectSockets(true));
+  deps.auth.onAgentChanged((agentId) => ns.in(rooms.agent(agentId)).disconnectSockets(true));
 
   ns.use(async (socket, next) => {
     try {
