@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoCrashLogs } from './helpers/adversary.js';
 import { api, createAgent, login } from './helpers/clients.js';
 import { createTestDatabase, services } from './helpers/cluster.js';
+import { useServer } from './helpers/fixtures.js';
 import { ADMIN, type RunningServer, removeDir, startServer } from './helpers/server.js';
 
 /**
@@ -12,15 +13,7 @@ import { ADMIN, type RunningServer, removeDir, startServer } from './helpers/ser
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
 describe('Cache-Control and /metrics (embedded store)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ env: { PARLEY_METRICS_TOKEN: METRICS_TOKEN } });
-  });
-  afterAll(async () => {
-    expectNoCrashLogs(server);
-    await server.stop();
-    removeDir(server.dataDir);
-  });
+  const server = useServer({ PARLEY_METRICS_TOKEN: METRICS_TOKEN });
 
   it('every API answer says Cache-Control: no-store, tokens and errors included', async () => {
     const headersOf = async (route: string, init: RequestInit = {}) =>

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoCrashLogs } from './helpers/adversary.js';
-import { api, createAgent, login } from './helpers/clients.js';
-import {
-  type Cluster,
-  createTestDatabase,
-  deletePrefix,
-  REDIS_URL,
-  services,
-  startCluster,
-  testPrefix,
-} from './helpers/cluster.js';
-import { ADMIN, type RunningServer, removeDir, startServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { api, createAgent } from './helpers/clients.js';
+import { services } from './helpers/cluster.js';
+import { useCluster, useServer } from './helpers/fixtures.js';
+import { ADMIN } from './helpers/server.js';
 
 /**
  * Login throttling under parallel guesses: the failure is counted (a slot reserved) before the password
@@ -45,17 +37,7 @@ function expectAtMostMaxEvaluated(tally: Record<string, number>, n: number) {
 }
 
 describe('one process', () => {
-  let server: RunningServer;
-  let admin: string;
-  beforeAll(async () => {
-    server = await startServer({ env: THROTTLE });
-    admin = await login(server.url);
-  });
-  afterAll(async () => {
-    expectNoCrashLogs(server);
-    await server.stop();
-    removeDir(server.dataDir);
-  });
+  const server = useServer(THROTTLE);
 
   it('30 parallel wrong logins: at most 5 are evaluated, then even the right password waits', async () => {
     const ip = '198.51.100.10';
@@ -68,7 +50,7 @@ describe('one process', () => {
   });
 
   it('a success gives back only its own slot: the failures before it still count', async () => {
-    const agent = await createAgent(server.url, admin);
+    const agent = await createAgent(server.url, server.admin);
     const ip = '198.51.100.20';
     for (let i = 0; i < MAX - 1; i++)
       expect((await attempt(server.url, agent.email, 'wrong-password', ip)).status).toBe(401);
@@ -78,13 +60,13 @@ describe('one process', () => {
     const after = await attempt(server.url, agent.email, 'wrong-password', ip);
     expect(after.status).toBe(429);
     // Successful logins alone never lock anyone out.
-    const other = await createAgent(server.url, admin);
+    const other = await createAgent(server.url, server.admin);
     for (let i = 0; i < MAX * 3; i++)
       expect((await attempt(server.url, other.email, other.password, '198.51.100.21')).status).toBe(200);
   });
 
   it('a wrong current password on POST /api/me/password counts as a failed login', async () => {
-    const agent = await createAgent(server.url, admin);
+    const agent = await createAgent(server.url, server.admin);
     const ip = '198.51.100.30';
     const change = (currentPassword: string) =>
       api(server.url, '/api/me/password', {
@@ -99,16 +81,8 @@ describe('one process', () => {
 });
 
 describe('the account-wide cap (many addresses, one account)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    // MAX=1: the pair locks after 1 failure, an address after 4, the account after 20 across addresses.
-    server = await startServer({ env: { ...THROTTLE, PARLEY_LOGIN_MAX_FAILURES: '1' } });
-  });
-  afterAll(async () => {
-    expectNoCrashLogs(server);
-    await server.stop();
-    removeDir(server.dataDir);
-  });
+  // MAX=1: the pair locks after 1 failure, an address after 4, the account after 20 across addresses.
+  const server = useServer({ ...THROTTLE, PARLEY_LOGIN_MAX_FAILURES: '1' });
 
   it('20 failures from 20 addresses lock the account everywhere; fewer do not', async () => {
     for (let i = 0; i < 19; i++)
@@ -125,22 +99,10 @@ describe('the account-wide cap (many addresses, one account)', () => {
 const env = await services({ redis: true, postgres: true });
 
 describe.skipIf(!env.run)('two processes sharing Redis', { timeout: 90_000 }, () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  let cluster: Cluster | undefined;
-  const prefix = testPrefix();
-  beforeAll(async () => {
-    env.assert();
-    db = await createTestDatabase();
-    cluster = await startCluster({ n: 2, databaseUrl: db.url, redisUrl: REDIS_URL, prefix, env: THROTTLE });
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-    await db?.drop();
-    if (env.run) await deletePrefix(REDIS_URL, prefix).catch(() => {});
-  });
+  const shared = useCluster(2, { env: THROTTLE, assert: env.assert });
 
   it('30 parallel wrong logins over both processes: at most 5 are evaluated in all', async () => {
-    const urls = cluster!.nodes.map((n) => n.url);
+    const { urls } = shared;
     const ip = '198.51.100.40';
     expectAtMostMaxEvaluated(await burst(urls, ADMIN.email, ip, 30), 30);
     for (const url of urls) expect((await attempt(url, ADMIN.email, ADMIN.password, ip)).status).toBe(429);

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentHandshake, expectNoCrashLogs } from './helpers/adversary.js';
+import { describe, expect, it } from 'vitest';
+import { agentHandshake } from './helpers/adversary.js';
 import {
   api,
   connectAgent,
@@ -13,16 +13,8 @@ import {
   ok,
   sleep,
 } from './helpers/clients.js';
-import {
-  type Cluster,
-  createTestDatabase,
-  deletePrefix,
-  REDIS_URL,
-  services,
-  startCluster,
-  testPrefix,
-} from './helpers/cluster.js';
-import { type RunningServer, removeDir, startServer } from './helpers/server.js';
+import { services } from './helpers/cluster.js';
+import { useCluster, useServer } from './helpers/fixtures.js';
 
 /**
  * Changes to an agent reach their open sockets: a role change applies at once (the sockets reconnect with
@@ -67,29 +59,19 @@ async function conversationOfAnotherAgent(base: string, admin: string) {
 }
 
 describe('one process', () => {
-  let server: RunningServer;
-  let admin: string;
-  beforeAll(async () => {
-    server = await startServer();
-    admin = await login(server.url);
-  });
-  afterAll(async () => {
-    expectNoCrashLogs(server);
-    await server.stop();
-    removeDir(server.dataDir);
-  });
+  const server = useServer();
 
   it('a supervisor demoted to agent loses supervisor powers on the socket they have open', async () => {
-    const supervisor = await createAgent(server.url, admin, { role: 'supervisor' });
+    const supervisor = await createAgent(server.url, server.admin, { role: 'supervisor' });
     const live = await connectAgent(server.url, supervisor.token);
     await ok(emit(live.socket, 'agent:status', { status: 'away' }));
-    const chat = await conversationOfAnotherAgent(server.url, admin);
+    const chat = await conversationOfAnotherAgent(server.url, server.admin);
     const reply = (text: string) =>
       emit(live.socket, 'message:send', { conversationId: chat.conversationId, clientId: text, text });
     expect((await reply('as-supervisor')).ok).toBe(true);
 
     const reasons = disconnects(live.socket);
-    expect((await patchAgent(server.url, admin, supervisor.agent.id, { role: 'agent' })).status).toBe(200);
+    expect((await patchAgent(server.url, server.admin, supervisor.agent.id, { role: 'agent' })).status).toBe(200);
     await eventually(() => expect(reasons).toEqual(['io server disconnect']));
     // The token still works: the client reconnects, now as an agent, and the same action is refused.
     await reconnect(live.socket);
@@ -101,9 +83,11 @@ describe('one process', () => {
   });
 
   it('a renamed agent’s open socket writes under the new name', async () => {
-    const chat = await conversationOfAnotherAgent(server.url, admin);
+    const chat = await conversationOfAnotherAgent(server.url, server.admin);
     const reasons = disconnects(chat.owner.socket);
-    expect((await patchAgent(server.url, admin, chat.owner.agent.id, { name: 'Renamed Agent' })).status).toBe(200);
+    expect((await patchAgent(server.url, server.admin, chat.owner.agent.id, { name: 'Renamed Agent' })).status).toBe(
+      200,
+    );
     await eventually(() => expect(reasons).toEqual(['io server disconnect']));
     await reconnect(chat.owner.socket);
     const sent = await ok(
@@ -118,11 +102,11 @@ describe('one process', () => {
   });
 
   it('an admin’s password change ends every session of the agent: tokens 401, sockets cut', async () => {
-    const agent = await createAgent(server.url, admin);
+    const agent = await createAgent(server.url, server.admin);
     const second = await login(server.url, agent.email, agent.password);
     const sockets = [await connectAgent(server.url, agent.token), await connectAgent(server.url, second)];
     const reasons = sockets.map((s) => disconnects(s.socket));
-    const changed = await patchAgent(server.url, admin, agent.agent.id, { password: 'changed-by-admin-1' });
+    const changed = await patchAgent(server.url, server.admin, agent.agent.id, { password: 'changed-by-admin-1' });
     expect(changed.status).toBe(200);
     for (const token of [agent.token, second]) {
       const res = await api(server.url, '/api/me', { token });
@@ -135,7 +119,7 @@ describe('one process', () => {
   });
 
   it('an agent’s own password change keeps the session that made it and ends the others', async () => {
-    const agent = await createAgent(server.url, admin);
+    const agent = await createAgent(server.url, server.admin);
     const other = await login(server.url, agent.email, agent.password);
     const mine = await connectAgent(server.url, agent.token);
     const theirs = await connectAgent(server.url, other);
@@ -167,22 +151,10 @@ describe('one process', () => {
 const env = await services({ redis: true, postgres: true });
 
 describe.skipIf(!env.run)('two processes sharing Redis and PostgreSQL', { timeout: 90_000 }, () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  let cluster: Cluster | undefined;
-  const prefix = testPrefix();
-  beforeAll(async () => {
-    env.assert();
-    db = await createTestDatabase();
-    cluster = await startCluster({ n: 2, databaseUrl: db.url, redisUrl: REDIS_URL, prefix });
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-    await db?.drop();
-    if (env.run) await deletePrefix(REDIS_URL, prefix).catch(() => {});
-  });
+  const shared = useCluster(2, { assert: env.assert });
 
   it('a role change and a password change made on one process reach sockets on the other', async () => {
-    const [a, b] = cluster!.nodes.map((n) => n.url) as [string, string];
+    const [a, b] = shared.urls as [string, string];
     const admin = await login(a);
     const supervisor = await createAgent(a, admin, { role: 'supervisor' });
     const live = await connectAgent(b, supervisor.token);

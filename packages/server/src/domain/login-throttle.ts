@@ -42,7 +42,7 @@ export function loginThrottle(coord: Coordinator, limits: { maxFailures: number;
     async admit(email: string, ip: string): Promise<LoginTicket | null> {
       const id = email.toLowerCase();
       const tiers: [string, number][] = [
-        [`pair:${ip}:${id}`, maxFailures],
+        [`pair:${ip}|${id}`, maxFailures],
         [`ip:${ip}`, maxFailures * 4],
         [`email:${id}`, maxFailures * 20],
       ];
