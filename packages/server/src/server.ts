@@ -55,8 +55,12 @@ export async function startParley(config: Config, log: Logger) {
   const inFlight = inFlightTracker();
   let stopping = false;
   // Usable: bootstrap is done (the first admin and the default site exist). Until then HTTP answers 503
-  // (except health) and sockets are refused `unavailable` (http/routes/health-routes.ts, below).
+  // (except health: http/routes/health-routes.ts) and a socket handshake waits for it (below).
   let ready = false;
+  let markReady = () => {};
+  const bootstrapped = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
 
   const httpServer = createHttpServer();
   const io = new SocketServer(httpServer, {
@@ -90,8 +94,20 @@ export async function startParley(config: Config, log: Logger) {
   // Per-IP connection cap, checked before any namespace work (its middleware is registered first).
   installConnectionGuard(io, [agentNs, visitorNs], config);
   installSameOriginGuard(agentNs);
+  // Waits rather than refuses: socket.io clients do not retry a handshake refused by a middleware.
+  const stillStarting = connectError('unavailable', 'the server is starting');
   for (const ns of [agentNs, visitorNs])
-    ns.use((_socket, next) => next(ready ? undefined : connectError('unavailable', 'the server is starting')));
+    ns.use((_socket, next) => {
+      if (ready) return next();
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<Error>((resolve) => {
+        timer = setTimeout(resolve, 10_000, stillStarting);
+      });
+      void Promise.race([bootstrapped, gaveUp]).then((error) => {
+        clearTimeout(timer);
+        next(error ?? undefined);
+      });
+    });
   setupAgentNamespace(agentNs, { ...ctx, store, coord, chat, auth, notifier });
   setupVisitorNamespace(visitorNs, { ...ctx, config, store, coord, chat, notifier, tokens, sites, moderation });
 
@@ -119,6 +135,7 @@ export async function startParley(config: Config, log: Logger) {
   const port = (httpServer.address() as AddressInfo).port;
   await bootstrap(store, auth, config, port, log);
   ready = true;
+  markReady();
   const reassigner = startReassigner({ store, coord, chat, graceMs: config.reassignGraceMs, log });
   void chat.router.request();
   log.info({ host: config.host, port }, 'listening');
