@@ -27,20 +27,27 @@ export class AuthService {
     password: string,
     ip: string,
   ): Promise<{ token: string; agent: Agent; expiresAt: string }> {
-    // The slot is taken before the password is checked (login-throttle.ts): parallel guesses cannot all pass.
+    const found = await this.passwordChecked(email, password, ip);
+    if (!found) throw refuse('invalid_credentials', 'wrong email or password');
+    return { ...(await this.issueToken(found.id)), agent: found };
+  }
+
+  /**
+   * The active agent with this email and password, or null (a wrong guess), under the login throttle: the
+   * slot is taken before the password is checked (login-throttle.ts), so parallel guesses cannot all pass,
+   * and only a wrong guess keeps it (a success or a store failure gives it back). Over it: 429.
+   */
+  private async passwordChecked(email: string, password: string, ip: string): Promise<Agent | null> {
     const ticket = await this.throttle.admit(email, ip);
-    if (!ticket) throw refuse('too_many_attempts', 'too many failed logins; wait a few minutes and try again');
+    if (!ticket) throw refuse('too_many_attempts', 'too many failed attempts; wait a few minutes and try again');
     let wrongGuess = false;
     try {
       const found = await this.store.agents.credentialsByEmail(email);
       const ok = await verifyPassword(password, found?.passwordHash ?? (await DUMMY_PASSWORD_HASH));
-      if (!found || !ok || !found.agent.active) {
-        wrongGuess = true;
-        throw refuse('invalid_credentials', 'wrong email or password');
-      }
-      return { ...(await this.issueToken(found.agent.id)), agent: found.agent };
+      if (found && ok && found.agent.active) return found.agent;
+      wrongGuess = true;
+      return null;
     } finally {
-      // Only a wrong guess keeps its slot; a success or a store failure gives it back.
       if (!wrongGuess) await this.throttle.release(ticket);
     }
   }
@@ -57,12 +64,8 @@ export class AuthService {
    * from this address). Every other session of the agent ends; the one that made the change stays.
    */
   async changeOwnPassword(agent: Agent, token: string, currentPassword: string, newPassword: string, ip: string) {
-    const ticket = await this.throttle.admit(agent.email, ip);
-    if (!ticket) throw refuse('too_many_attempts', 'too many failed attempts; wait a few minutes and try again');
-    const found = await this.store.agents.credentialsByEmail(agent.email);
-    if (!found || !(await verifyPassword(currentPassword, found.passwordHash)))
+    if (!(await this.passwordChecked(agent.email, currentPassword, ip)))
       throw refuse('invalid_credentials', 'the current password is wrong');
-    await this.throttle.release(ticket);
     await this.store.agents.update(agent.id, { passwordHash: await hashPassword(newPassword) });
     await this.endSessions(agent.id, sha256(token));
   }
