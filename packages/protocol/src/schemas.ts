@@ -105,6 +105,11 @@ export const loginBody = z.object({
   email: z.string().trim().min(1).max(LIMITS.emailMax),
   password: z.string().min(1).max(1024),
 });
+/** `POST /api/me/password`: the agent's own change; the new password follows the agent-creation rule. */
+export const changePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(8).max(1024),
+});
 
 const origin = z
   .string()

@@ -45,6 +45,8 @@ const envSchema = z.object({
   /** Events of any kind per visitor socket and PARLEY_VISITOR_MSG_WINDOW_MS; default 10× the message limit, at least 300. */
   PARLEY_VISITOR_EVENT_LIMIT: z.coerce.number().int().positive().optional(),
   PARLEY_STATIC_DIR: z.string().optional(),
+  /** When set, `GET /metrics` needs `Authorization: Bearer <this>`; unset, it is open. */
+  PARLEY_METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** `1`/`true`: run the embedded PGlite store in its own worker thread instead of on the main thread. */
   PARLEY_PGLITE_WORKER: z
     .enum(['true', 'false', '1', '0'])
@@ -81,6 +83,8 @@ export type Config = {
   logLevel: string;
   /** Root of the repository, where the widget and console builds live. */
   staticRoot: string | undefined;
+  /** Bearer token `/metrics` requires (PARLEY_METRICS_TOKEN); undefined → open. */
+  metricsToken: string | undefined;
   maxHttpBufferSize: number;
   jsonBodyLimit: string;
 };
@@ -130,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     staticRoot: e.PARLEY_STATIC_DIR,
+    metricsToken: e.PARLEY_METRICS_TOKEN,
     maxHttpBufferSize: 64 * 1024,
     jsonBodyLimit: '64kb',
   };

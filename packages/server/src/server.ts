@@ -21,7 +21,7 @@ import { installConnectionGuard, installSameOriginGuard } from './realtime/conne
 import { inFlightTracker } from './realtime/handle.js';
 import { type AgentNamespace, socketNotifier, type VisitorNamespace } from './realtime/notifier.js';
 import { rooms } from './realtime/rooms.js';
-import { siteCache } from './realtime/site-cache.js';
+import { connectError, siteCache } from './realtime/site-cache.js';
 import { setupVisitorNamespace } from './realtime/visitor-namespace.js';
 import { openStore } from './store/store.js';
 
@@ -54,6 +54,13 @@ export async function startParley(config: Config, log: Logger) {
   const sites = siteCache(store);
   const inFlight = inFlightTracker();
   let stopping = false;
+  // Usable: bootstrap is done (the first admin and the default site exist). Until then HTTP answers 503
+  // (except health: http/routes/health-routes.ts) and a socket handshake waits for it (below).
+  let ready = false;
+  let markReady = () => {};
+  const bootstrapped = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
 
   const httpServer = createHttpServer();
   const io = new SocketServer(httpServer, {
@@ -83,11 +90,24 @@ export async function startParley(config: Config, log: Logger) {
   );
   // On logout, the sockets opened with that token go too (on every process, through the adapter).
   auth.onTokenRevoked((tokenHash) => agentNs.in(rooms.agentToken(tokenHash)).disconnectSockets(true));
-  auth.onAgentRevoked((agentId) => agentNs.in(rooms.agent(agentId)).disconnectSockets(true));
   const ctx = { log, metrics, inFlight };
   // Per-IP connection cap, checked before any namespace work (its middleware is registered first).
   installConnectionGuard(io, [agentNs, visitorNs], config);
   installSameOriginGuard(agentNs);
+  // Waits rather than refuses: socket.io clients do not retry a handshake refused by a middleware.
+  const stillStarting = connectError('unavailable', 'the server is starting');
+  for (const ns of [agentNs, visitorNs])
+    ns.use((_socket, next) => {
+      if (ready) return next();
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<Error>((resolve) => {
+        timer = setTimeout(resolve, 10_000, stillStarting);
+      });
+      void Promise.race([bootstrapped, gaveUp]).then((error) => {
+        clearTimeout(timer);
+        next(error ?? undefined);
+      });
+    });
   setupAgentNamespace(agentNs, { ...ctx, store, coord, chat, auth, notifier });
   setupVisitorNamespace(visitorNs, { ...ctx, config, store, coord, chat, notifier, tokens, sites, moderation });
 
@@ -103,6 +123,7 @@ export async function startParley(config: Config, log: Logger) {
     log,
     staticRoot: config.staticRoot ?? REPO_ROOT,
     isStopping: () => stopping,
+    isReady: () => ready,
   });
   // Socket.IO answers its own path (HTTP long-polling); Express must not answer it with a 404 as well.
   httpServer.on('request', (req, res) => void (req.url?.startsWith('/socket.io/') || app(req, res)));
@@ -113,6 +134,8 @@ export async function startParley(config: Config, log: Logger) {
   });
   const port = (httpServer.address() as AddressInfo).port;
   await bootstrap(store, auth, config, port, log);
+  ready = true;
+  markReady();
   const reassigner = startReassigner({ store, coord, chat, graceMs: config.reassignGraceMs, log });
   void chat.router.request();
   log.info({ host: config.host, port }, 'listening');

@@ -38,8 +38,9 @@ describe('login throttling', () => {
     const locked = await attempt(agent.email, agent.password, ip);
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe('too_many_attempts');
-    // The lock is per account: from another address too.
-    expect((await attempt(agent.email, agent.password, '198.51.100.2')).status).toBe(429);
+    // The hard lock is per account and address: an attacker cannot lock the agent out from elsewhere
+    // (the account-wide cap is much higher: login-throttle.test.ts).
+    expect((await attempt(agent.email, agent.password, '198.51.100.2')).status).toBe(200);
     // Other accounts are unaffected.
     expect((await attempt(ADMIN.email, ADMIN.password, '198.51.100.3')).status).toBe(200);
     await sleep(WINDOW_MS + 200);

@@ -33,6 +33,8 @@ export type HttpDeps = {
   log: Logger;
   staticRoot: string;
   isStopping: () => boolean;
+  /** Bootstrap is done: the first admin and the default site exist. */
+  isReady: () => boolean;
 };
 
 export function createHttpApp(d: HttpDeps) {
@@ -43,7 +45,7 @@ export function createHttpApp(d: HttpDeps) {
   app.use(securityHeaders);
   app.use(express.json({ limit: d.config.jsonBodyLimit, strict: true }));
   app.use(discardUnreadBody(d.config.maxHttpBufferSize));
-  app.use(healthRoutes(d.store, d.coord, d.metrics, d.isStopping));
+  app.use(healthRoutes(d));
   app.use(authRoutes(d.auth));
   app.use(siteRoutes(d.store, d.auth, d.sites));
   app.use(agentRoutes(d.store, d.auth, d.coord, d.chat));

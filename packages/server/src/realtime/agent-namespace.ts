@@ -53,6 +53,15 @@ function endAtExpiry(socket: AgentSocket) {
 export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
   const { store, chat, coord, notifier } = deps;
 
+  // Through the adapter, so on every process. Ended sessions: their sockets go (the client's retry is
+  // answered `unauthorized`). A new role or name: the agent's sockets go and the client's retry, with a token
+  // that still works, joins with the agent read afresh at the handshake (rooms, role checks, author name).
+  deps.auth.onSessionsEnded((agentId, keepTokenHash) => {
+    const sockets = ns.in(rooms.agent(agentId));
+    (keepTokenHash ? sockets.except(rooms.agentToken(keepTokenHash)) : sockets).disconnectSockets(true);
+  });
+  deps.auth.onAgentChanged((agentId) => ns.in(rooms.agent(agentId)).disconnectSockets(true));
+
   ns.use(async (socket, next) => {
     try {
       const auth = schemas.agentAuth.safeParse(socket.handshake.auth ?? {});

@@ -1,7 +1,32 @@
 import type { Agent, Role } from '@parley/protocol';
 import { newId } from '../domain/ids.js';
 import { toAgent } from './rows.js';
-import type { SqlDatabase } from './sql.js';
+import type { SqlDatabase, SqlExecutor } from './sql.js';
+
+type AgentPatch = {
+  name?: string | undefined;
+  role?: Role | undefined;
+  maxChats?: number | undefined;
+  active?: boolean | undefined;
+  passwordHash?: string | undefined;
+};
+
+async function updateAgent(db: SqlExecutor, id: string, patch: AgentPatch): Promise<Agent | null> {
+  const rows = await db.query(
+    `update agents set name = coalesce($2, name), role = coalesce($3, role), max_chats = coalesce($4, max_chats),
+       active = coalesce($5, active), password_hash = coalesce($6, password_hash)
+     where id = $1 returning *`,
+    [
+      id,
+      patch.name ?? null,
+      patch.role ?? null,
+      patch.maxChats ?? null,
+      patch.active ?? null,
+      patch.passwordHash ?? null,
+    ],
+  );
+  return rows[0] ? toAgent(rows[0]) : null;
+}
 
 export function agentsRepo(db: SqlDatabase) {
   return {
@@ -36,30 +61,32 @@ export function agentsRepo(db: SqlDatabase) {
       const row = rows[0];
       return row ? { agent: toAgent(row), passwordHash: String(row.password_hash) } : null;
     },
-    async update(
+    async update(id: string, patch: AgentPatch): Promise<Agent | null> {
+      return updateAgent(db, id, patch);
+    },
+    /**
+     * Applies a patch unless it would leave no active admin: the active admins' rows are locked first
+     * (`for update`), so concurrent demotions queue up and the later one sees the earlier one's result.
+     * Returns the agent before and after, null for an unknown id, or `last_admin`.
+     */
+    async updateKeepingAnAdmin(
       id: string,
-      patch: {
-        name?: string | undefined;
-        role?: Role | undefined;
-        maxChats?: number | undefined;
-        active?: boolean | undefined;
-        passwordHash?: string | undefined;
-      },
-    ): Promise<Agent | null> {
-      const rows = await db.query(
-        `update agents set name = coalesce($2, name), role = coalesce($3, role), max_chats = coalesce($4, max_chats),
-           active = coalesce($5, active), password_hash = coalesce($6, password_hash)
-         where id = $1 returning *`,
-        [
-          id,
-          patch.name ?? null,
-          patch.role ?? null,
-          patch.maxChats ?? null,
-          patch.active ?? null,
-          patch.passwordHash ?? null,
-        ],
-      );
-      return rows[0] ? toAgent(rows[0]) : null;
+      patch: AgentPatch,
+    ): Promise<{ agent: Agent; before: Agent } | null | 'last_admin'> {
+      return db.transaction(async (tx) => {
+        const admins = await tx.query<{ id: string }>(
+          `select id from agents where role = 'admin' and active order by id for update`,
+        );
+        const rows = await tx.query('select * from agents where id = $1 for update', [id]);
+        if (!rows[0]) return null;
+        const before = toAgent(rows[0]);
+        const losesAdmin =
+          admins.some((a) => a.id === id) &&
+          ((patch.role !== undefined && patch.role !== 'admin') || patch.active === false);
+        if (losesAdmin && admins.length <= 1) return 'last_admin';
+        const agent = await updateAgent(tx, id, patch);
+        return agent && { agent, before };
+      });
     },
     /** Open (assigned) conversations per agent. */
     async loads(agentIds?: string[]): Promise<Map<string, number>> {
@@ -95,8 +122,12 @@ export function tokensRepo(db: SqlDatabase) {
     async revoke(tokenHash: string) {
       await db.query('delete from auth_tokens where token_hash = $1', [tokenHash]);
     },
-    async revokeAllFor(agentId: string) {
-      await db.query('delete from auth_tokens where agent_id = $1', [agentId]);
+    /** Revokes every token of an agent, but `keepTokenHash` when given. */
+    async revokeAllFor(agentId: string, keepTokenHash: string | null = null) {
+      await db.query('delete from auth_tokens where agent_id = $1 and token_hash is distinct from $2', [
+        agentId,
+        keepTokenHash,
+      ]);
     },
     async purgeExpired() {
       await db.query('delete from auth_tokens where expires_at <= now()');

@@ -13,6 +13,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/api/auth/login', access: 'public' },
   { method: 'POST', path: '/api/auth/logout', access: 'agent' },
   { method: 'GET', path: '/api/me', access: 'agent' },
+  { method: 'POST', path: '/api/me/password', access: 'agent' },
   { method: 'GET', path: '/api/sites', access: 'agent' },
   { method: 'GET', path: '/api/sites/:id', access: 'admin' },
   { method: 'POST', path: '/api/sites', access: 'admin' },

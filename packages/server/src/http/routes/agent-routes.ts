@@ -3,10 +3,8 @@ import { Router } from 'express';
 import type { Coordinator } from '../../coord/coordinator.js';
 import type { AuthService } from '../../domain/auth-service.js';
 import type { ChatService } from '../../domain/chat-service.js';
-import { refuse } from '../../domain/errors.js';
-import { hashPassword } from '../../domain/secrets.js';
 import type { Store } from '../../store/store.js';
-import { requireAgent } from '../auth.js';
+import { bearerToken, currentAgent, requireAgent } from '../auth.js';
 import { parse } from '../errors.js';
 
 export function agentRoutes(store: Store, auth: AuthService, coord: Coordinator, chat: ChatService) {
@@ -31,17 +29,10 @@ export function agentRoutes(store: Store, auth: AuthService, coord: Coordinator,
     res.status(201).json(await auth.createAgent(body));
   });
   router.patch('/api/agents/:id', requireAgent(auth, 'admin'), async (req, res) => {
-    const { password, ...patch } = parse(schemas.updateAgentBody, req.body);
+    const patch = parse(schemas.updateAgentBody, req.body);
     const id = String(req.params.id);
-    const agent = await store.agents.update(id, {
-      ...patch,
-      passwordHash: password ? await hashPassword(password) : undefined,
-    });
-    if (!agent) throw refuse('not_found', 'no such agent');
-    if (patch.active === false) {
-      await auth.revokeAgent(id);
-      await chat.requeueAgent(id, `${agent.name} was deactivated`);
-    }
+    const { agent } = await auth.updateAgent({ agent: currentAgent(req), token: bearerToken(req)! }, id, patch);
+    if (patch.active === false) await chat.requeueAgent(id, `${agent.name} was deactivated`);
     void chat.router.request();
     res.json({ agent });
   });

@@ -1,0 +1,62 @@
+import type { Coordinator } from '../coord/coordinator.js';
+
+/**
+ * Login throttling that parallel requests cannot slip past, on one process or many sharing Redis.
+ *
+ * Reserve, then check: every attempt first takes a slot with the coordinator's atomic `increment` (each
+ * concurrent attempt gets its own count), and only an attempt whose slot is within the limit is evaluated.
+ * A slot is a failure until released: a success, a refusal (429) and an attempt that never got to check
+ * the password (store down) release theirs by bumping a second counter, so a tier's outstanding failures
+ * are `attempts - released`. Nobody resets anyone's count: a success releases only its own slot.
+ *
+ * Three tiers, checked in this order, each a window of `windowMs` from the tier's first attempt:
+ * - the (email, address) pair: `maxFailures` — the hard lock, which costs an attacker only their own pair;
+ * - the address, across emails: 4 × `maxFailures` — one address spraying many accounts;
+ * - the email, across addresses: 20 × `maxFailures` — a distributed guess at one account. Locking an
+ *   account out for everyone takes that many failures, from at least 20 addresses.
+ * An attempt refused by a tier takes no slot in the later ones, so one address hammering a locked pair
+ * does not wear down the account's budget.
+ */
+export type LoginThrottle = ReturnType<typeof loginThrottle>;
+
+/** The tiers an admitted attempt holds a slot in; given back to `release`. */
+export type LoginTicket = { readonly keys: readonly string[] };
+
+export function loginThrottle(coord: Coordinator, limits: { maxFailures: number; windowMs: number }) {
+  const { maxFailures, windowMs } = limits;
+  const attempts = (key: string) => `login:${key}:n`;
+  const released = (key: string) => `login:${key}:ok`;
+  const release = (keys: readonly string[]) =>
+    Promise.all(keys.map((key) => coord.increment(released(key), windowMs))).then(() => undefined);
+
+  /** Takes a slot in one tier; true when it is within the cap. */
+  async function reserve(key: string, cap: number): Promise<boolean> {
+    const n = await coord.increment(attempts(key), windowMs);
+    // The first attempt of a window: releases counted in an earlier window do not carry over.
+    if (n === 1) await coord.reset(released(key));
+    return n - (await coord.count(released(key))) <= cap;
+  }
+
+  return {
+    /** Reserves a slot in every tier, or returns null (the attempt is refused, and holds no slot). */
+    async admit(email: string, ip: string): Promise<LoginTicket | null> {
+      const id = email.toLowerCase();
+      const tiers: [string, number][] = [
+        [`pair:${ip}|${id}`, maxFailures],
+        [`ip:${ip}`, maxFailures * 4],
+        [`email:${id}`, maxFailures * 20],
+      ];
+      const held: string[] = [];
+      for (const [key, cap] of tiers) {
+        held.push(key);
+        if (!(await reserve(key, cap))) {
+          await release(held);
+          return null;
+        }
+      }
+      return { keys: held };
+    },
+    /** Gives the slots back: the attempt succeeded, or was not a wrong guess. */
+    release: (ticket: LoginTicket) => release(ticket.keys),
+  };
+}
