@@ -107,7 +107,9 @@ export function report(m) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const target = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../dist');
-  const m = /^https?:/.test(target) ? await measureServed(target.replace(/\/$/, '')) : await measure(path.resolve(target));
+  const m = /^https?:/.test(target)
+    ? await measureServed(target.replace(/\/$/, ''))
+    : await measure(path.resolve(target));
   console.log(report(m));
   if (!withinBudget(m)) {
     console.error('over budget');

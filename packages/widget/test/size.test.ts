@@ -30,7 +30,11 @@ describe('widget size budget, bytes on the wire', () => {
     // vitest sets NODE_ENV=test; the budget is about what visitors get: a production build
     const env = { ...process.env, NODE_ENV: 'production', PARLEY_WIDGET_OUT_DIR: outDir };
     for (const config of ['vite.config.ts', 'vite.loader.config.ts'])
-      execFileSync(process.execPath, [vite, 'build', '-c', config, '--logLevel', 'error'], { cwd: pkg, env, stdio: 'inherit' });
+      execFileSync(process.execPath, [vite, 'build', '-c', config, '--logLevel', 'error'], {
+        cwd: pkg,
+        env,
+        stdio: 'inherit',
+      });
     m = await measure(outDir);
     console.log(`\n${report(m)}\n`);
   }, 120_000);
