@@ -4,10 +4,12 @@ import { pnpm } from './pnpm.mjs';
 
 /** `pnpm start`: build whatever is missing, then run the server (widget, console and API) in this process. */
 const root = fileURLToPath(new URL('..', import.meta.url));
+// The widget and console are looked for by their pre-compressed entry: a build from before the builds
+// wrote .br/.gz variants is rebuilt, or its files would go out uncompressed.
 const builds = [
   ['@parley/server', 'packages/server/dist/main.js'],
-  ['@parley/widget', 'packages/widget/dist/widget.js'],
-  ['@parley/agent-console', 'packages/agent-console/dist/index.html'],
+  ['@parley/widget', 'packages/widget/dist/widget.js.br'],
+  ['@parley/agent-console', 'packages/agent-console/dist/index.html.br'],
 ];
 for (const [pkg, artifact] of builds) {
   if (!existsSync(new URL(`../${artifact}`, import.meta.url))) {

@@ -153,8 +153,10 @@ export function rowsFrom(results) {
       null,
     ]);
     rows.push(['widget: time to launcher', Math.round(w.withWidget.launcherMs), null, ' ms', 'lower', null]);
-    rows.push(['widget loader gzip (budget 3072)', w.bytes.loader, null, ' B', 'lower', null]);
-    rows.push(['widget after opening gzip (budget 30720)', w.bytes.afterOpen, null, ' B', 'lower', null]);
+    for (const [encoding, b] of Object.entries(w.bytes)) {
+      rows.push([`widget loader as served, ${encoding} (budget 3072)`, b.loader, null, ' B', 'lower', null]);
+      rows.push([`widget loader + app + locale, ${encoding} (budget 30720)`, b.afterOpen, null, ' B', 'lower', null]);
+    }
   }
   return rows;
 }

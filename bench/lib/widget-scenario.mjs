@@ -1,12 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { measureServed } from '../../packages/widget/scripts/size.mjs';
 import { startParley } from './processes.mjs';
 import { percentile, summarize } from './stats.mjs';
 import { blockingOf, pageTasks, TRACE_CATEGORIES, widgetTasks } from './trace-attribution.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -17,17 +14,15 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Gzip bytes of the loader and of everything loaded after opening (app chunk + one locale). */
-export function widgetBytes() {
-  const dir = `${root}/packages/widget/dist`;
-  const gz = (file) => gzipSync(readFileSync(`${dir}/${file}`), { level: 9 }).length;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
-  const loader = gz('widget.js');
-  const chunks = files.filter((f) => f !== 'widget.js').map((f) => ({ f, bytes: gz(f) }));
-  const locales = chunks.filter((c) => /locale|^(en|es|de|fr|ar)[-.]/.test(c.f));
-  const app = chunks.filter((c) => !locales.includes(c));
-  const afterOpen = app.reduce((s, c) => s + c.bytes, 0) + Math.max(0, ...locales.map((c) => c.bytes));
-  return { loader, afterOpen };
+/**
+ * The widget's bytes on the wire, fetched from the running server with br and with gzip: the loader, and
+ * loader + app + one locale (the largest). The same measure as packages/widget's size test.
+ */
+export async function widgetBytes(baseUrl) {
+  const m = await measureServed(baseUrl);
+  return Object.fromEntries(
+    Object.entries(m).map(([encoding, e]) => [encoding, { loader: e.loader.bytes, afterOpen: e.afterOpen }]),
+  );
 }
 
 const hostPage = (scriptTag) => `<!doctype html><html><head><meta charset="utf-8"><title>Host</title></head><body>
@@ -138,6 +133,7 @@ export async function widgetOnHostPage({ runs = 5 } = {}) {
   }
   await browser.close();
   host.close();
+  const bytes = await widgetBytes(parley.url);
   await parley.stop();
   const pick = (list, key) => summarize(list.map((s) => s[key]).filter((v) => v !== null)).p50;
   // Loads run in pairs: the median of each pair's difference is the widget's own share. The page alone moves
@@ -150,7 +146,7 @@ export async function widgetOnHostPage({ runs = 5 } = {}) {
 
   return {
     runs,
-    bytes: widgetBytes(),
+    bytes,
     addedBlockingMs: percentile(differences, 50),
     // the middle half of the paired differences: how far one run's median can move on this machine
     addedBlockingQuartilesMs: [percentile(differences, 25), percentile(differences, 75)],

@@ -1,5 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
+import { precompress } from '../../scripts/precompress.mjs';
 
 const LOCALES = ['en', 'es', 'de', 'fr', 'ar'];
 
@@ -29,7 +30,7 @@ function withoutWebTransport(): Plugin {
  * Build 2 (vite.loader.config.ts) produces widget.js itself and learns the file names from the manifest.
  */
 export default defineConfig({
-  plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false }), withoutWebTransport()],
+  plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false }), withoutWebTransport(), precompress()],
   build: {
     outDir: process.env.PARLEY_WIDGET_OUT_DIR ?? 'dist',
     emptyOutDir: true,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from '../../scripts/precompress.mjs';
 
 /** Build 2 of 2: widget.js, a classic (IIFE) script that the host page includes with <script src>. */
 const outDir = process.env.PARLEY_WIDGET_OUT_DIR ?? 'dist';
@@ -26,6 +27,8 @@ const locales = Object.fromEntries(
 );
 
 export default defineConfig({
+  // compresses widget.js, and whatever build 1 left uncompressed
+  plugins: [precompress()],
   define: { __PARLEY_APP__: JSON.stringify(files.app), __PARLEY_LOCALES__: JSON.stringify(locales) },
   build: {
     outDir,

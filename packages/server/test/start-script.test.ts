@@ -29,8 +29,12 @@ describe('pnpm start (scripts/start.mjs)', () => {
       return Number(match[1]);
     }, 45_000);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${port}/widget.js`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${port}/console/`)).status).toBe(200);
+    for (const route of ['/widget.js', '/console/']) {
+      const res = await fetch(`http://127.0.0.1:${port}${route}`, { headers: { 'accept-encoding': 'br, gzip' } });
+      expect(res.status, route).toBe(200);
+      // built with their pre-compressed variants, which the server sends
+      expect(res.headers.get('content-encoding'), route).toBe('br');
+    }
 
     shell.kill('SIGTERM');
     await eventually(() => expect(out).toContain('"msg":"stopped"'), 10_000);

@@ -1,3 +1,4 @@
+import compression from 'compression';
 import express from 'express';
 import type { Config } from '../config.js';
 import type { Coordinator } from '../coord/coordinator.js';
@@ -43,6 +44,9 @@ export function createHttpApp(d: HttpDeps) {
   app.set('trust proxy', d.config.trustProxy);
   app.set('query parser', 'simple');
   app.use(securityHeaders);
+  // dynamic text (JSON, the demo page, /metrics) compressed on the fly, br first; bodies under 512 B stay
+  // as they are (smaller than the headers compression adds would save); build outputs go out pre-compressed
+  app.use(compression({ threshold: 512 }));
   app.use(express.json({ limit: d.config.jsonBodyLimit, strict: true }));
   app.use(discardUnreadBody(d.config.maxHttpBufferSize));
   app.use(healthRoutes(d));
