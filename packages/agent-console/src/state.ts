@@ -12,6 +12,7 @@ import { useEffect, useReducer } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
 import { chime, desktopNotify, setTitleCount } from './alerts.js';
 import { ApiError, api, getToken, setToken, whenUnauthorized } from './api.js';
+import { keepOrder, rankByWait, sortByOrder, stepWaiting, waitingForMe } from './inbox-order.js';
 import { newClientId, visitorLabel } from './util.js';
 
 // ---------------------------------------------------------------- types
@@ -73,6 +74,13 @@ export type State = {
   transferOpen: boolean;
   blockOpen: boolean;
   composerMode: 'reply' | 'note';
+  /** The visitor details drawer, on screens too narrow to show the panel beside the conversation. */
+  detailsOpen: boolean;
+  /**
+   * The order the open tab shows its rows in, kept while the agent looks at it (inbox-order.ts keepOrder):
+   * set afresh, longest waiting first, when the tab changes or the first inbox load completes.
+   */
+  shownOrder: string[];
   /** Why the agent is looking at the login form again, when the server ended the session. */
   signedOut: string | null;
   /** Where the next page of older closed conversations starts; null when every one is loaded. */
@@ -98,6 +106,8 @@ const initial: State = {
   transferOpen: false,
   blockOpen: false,
   composerMode: 'reply',
+  detailsOpen: false,
+  shownOrder: [],
   signedOut: null,
   closedCursor: null,
 };
@@ -110,7 +120,24 @@ const listeners = new Set<() => void>();
 export const getState = () => state;
 
 export function setState(patch: Partial<State> | ((s: State) => Partial<State>)) {
+  const previous = state;
   state = { ...state, ...(typeof patch === 'function' ? patch(state) : patch) };
+  if (
+    state.items !== previous.items ||
+    state.summaries !== previous.summaries ||
+    state.tab !== previous.tab ||
+    state.me !== previous.me ||
+    state.shownOrder !== previous.shownOrder
+  ) {
+    const shown = state.tab === previous.tab ? state.shownOrder : [];
+    state.shownOrder =
+      state.tab === 'closed'
+        ? []
+        : keepOrder(
+            shown,
+            rankedFor(state.tab, state).map((c) => c.id),
+          );
+  }
   for (const listener of listeners) listener();
   updateTitle();
 }
@@ -135,7 +162,11 @@ let toastSeq = 0;
 export function toast(text: string, kind: Toast['kind'] = 'info') {
   const id = ++toastSeq;
   setState((s) => ({ toasts: [...s.toasts, { id, text, kind }] }));
-  setTimeout(() => setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 6000 : 3500);
+  setTimeout(() => dismissToast(id), kind === 'error' ? 6000 : 3500);
+}
+
+export function dismissToast(id: number) {
+  setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
 }
 
 export function errorText(error: unknown): string {
@@ -170,8 +201,20 @@ export function summaryOf(id: string, s: State = state): Summary {
   return s.summaries[id] ?? EMPTY_SUMMARY;
 }
 
-/** Conversations of a tab, the longest-waiting first (then the most recently active). */
+/** Since when the visitor has waited for a reply; a queued conversation waits from its start. */
+const waitingSinceIn = (s: State) => (c: Conversation) =>
+  s.summaries[c.id]?.waitingSince ?? (c.status === 'queued' ? c.createdAt : null);
+
+/**
+ * Conversations of a tab. The open tab keeps the order its rows were shown in (State.shownOrder); any other
+ * tab, and new rows, the longest waiting first (then the most recently active). Closed: newest first.
+ */
 export function listFor(tab: Tab, s: State = state): Conversation[] {
+  const ranked = rankedFor(tab, s);
+  return tab === s.tab && tab !== 'closed' ? sortByOrder(ranked, s.shownOrder) : ranked;
+}
+
+function rankedFor(tab: Tab, s: State): Conversation[] {
   const me = s.me;
   if (!me) return [];
   const all = Object.values(s.items);
@@ -183,16 +226,35 @@ export function listFor(tab: Tab, s: State = state): Conversation[] {
     list = all.filter((c) => c.status === 'closed' && (isSupervisor(me) || c.agentId === me.id || c.agentId === null));
   if (tab === 'closed')
     return list.sort((a, b) => Date.parse(b.closedAt ?? b.updatedAt) - Date.parse(a.closedAt ?? a.updatedAt));
-  const waitKey = (c: Conversation) => {
-    const w = s.summaries[c.id]?.waitingSince ?? (c.status === 'queued' ? c.createdAt : null);
-    return w ? Date.parse(w) : Number.POSITIVE_INFINITY;
-  };
-  return list.sort((a, b) => {
-    const wa = waitKey(a);
-    const wb = waitKey(b);
-    if (wa !== wb) return wa - wb;
-    return Date.parse(b.updatedAt) - Date.parse(a.updatedAt);
-  });
+  return rankByWait(list, waitingSinceIn(s));
+}
+
+/** The conversations that wait for me, in the order Alt+↓ visits them (inbox-order.ts waitingForMe). */
+export function waitingIds(s: State = state): string[] {
+  if (!s.me) return [];
+  return waitingForMe(Object.values(s.items), s.me, (c) => s.summaries[c.id]?.waitingSince ?? null);
+}
+
+/** The tab that lists a conversation: the open one when it does, else the first that does. */
+function tabShowing(c: Conversation, s: State): Tab {
+  const lists = (tab: Tab) => rankedFor(tab, s).some((x) => x.id === c.id);
+  if (lists(s.tab)) return s.tab;
+  return (['mine', 'queue', 'all', 'closed'] as const).find(lists) ?? s.tab;
+}
+
+/**
+ * Alt+↓ / Alt+↑: opens the next (previous) chat that waits for me, switching to the tab that lists it so the
+ * selection stays visible. Says so when nothing else waits.
+ */
+export function openWaiting(direction: 1 | -1) {
+  const target = stepWaiting(waitingIds(), state.activeId, direction);
+  if (!target) {
+    toast(direction === 1 ? 'No other chat is waiting for you' : 'This is the first chat waiting for you');
+    return;
+  }
+  const c = state.items[target];
+  if (c) setState({ tab: tabShowing(c, state) });
+  openConversation(target);
 }
 
 export function unreadIn(tab: Tab, s: State = state): number {
@@ -458,6 +520,9 @@ export async function refreshInbox() {
     // shows its message count until a message arrives).
     const ids = open.slice(0, 200).map((c) => c.id);
     for (let i = 0; i < ids.length; i += 6) await Promise.all(ids.slice(i, i + 6).map(loadSummary));
+    // Now that waiting times are known, sort the list once, longest waiting first — unless the agent has
+    // already started working in it (a conversation is open): then rows stay where they are.
+    if (!state.activeId) setState({ shownOrder: [] });
   } catch (error) {
     toast(`Could not load conversations: ${errorText(error)}`, 'error');
   }
@@ -544,6 +609,7 @@ export function openConversation(id: string | null, push = true) {
   setState((s) => ({
     activeId: id,
     transferOpen: false,
+    detailsOpen: false,
     composerMode: 'reply',
     summaries:
       id && s.summaries[id] ? { ...s.summaries, [id]: { ...s.summaries[id]!, unread: 0, fresh: false } } : s.summaries,
