@@ -147,8 +147,9 @@ function TopBar({ s }: { s: State }) {
             class="btn btn-ghost btn-sm"
             onClick={async () => setPermission(await unlockAlerts(true))}
             title="Desktop notifications for new conversations and messages"
+            aria-label="Enable notifications"
           >
-            <Icon name="bell" size={16} /> Enable notifications
+            <Icon name="bell" size={16} /> <span class="wide-only">Enable notifications</span>
           </button>
         )}
         <div class="load" title="Open conversations / your maximum" data-testid="load">

@@ -10,6 +10,7 @@ import {
   canSupervise,
   closeConversation,
   errorText,
+  openConversation,
   refreshAgents,
   retryMessage,
   type State,
@@ -32,6 +33,13 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
   return (
     <section class="conversation" aria-label={`Conversation with ${name}`}>
       <header class="conv-header">
+        {/* Phones show the list or a conversation, not both: this goes back to the list. */}
+        <button type="button" class="btn btn-ghost btn-sm conv-back" onClick={() => openConversation(null)}>
+          <span class="flip" aria-hidden="true">
+            <Icon name="chevron" size={16} />
+          </span>
+          Inbox
+        </button>
         <div class="conv-header-main">
           <h2>{name}</h2>
           <span class="muted small">
