@@ -403,7 +403,7 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
       expect(await page.locator('#conversation-list .conv-main[aria-pressed=true]').count()).toBe(1);
     };
 
-    // Nothing open: Alt+↓ opens the first conversation, then the next ones; it stops at the last.
+    // Nothing open: Alt+↓ opens the chat waiting longest, then the next waiting ones; it stops at the last.
     expect(await page.locator('.conv-header').count()).toBe(0);
     await page.keyboard.press('Alt+ArrowDown');
     await expectOpen(0);
@@ -433,8 +433,8 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
       );
     expect(shortcuts).toEqual(
       expect.arrayContaining([
-        'Alt+↓ Next conversation',
-        'Alt+↑ Previous conversation',
+        'Alt+↓ Next chat waiting for you',
+        'Alt+↑ Previous chat waiting for you',
         'Alt+C Close the conversation',
         'Alt+T Transfer the conversation',
         'Alt+N Switch between reply and internal note',

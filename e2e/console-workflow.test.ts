@@ -246,8 +246,8 @@ describe.skipIf(!hasChromium)('agent console: working through chats', () => {
     await row(benPage, conversationId).locator('.conv-main').click();
     const banner = benPage.locator('[data-testid=handover]');
     await banner.waitFor();
-    expect(await banner.innerText()).toContain('Transferred to you by Ana Alvarez');
-    expect(await banner.innerText()).toContain(note);
+    expect(await banner.textContent()).toContain('Transferred to you by Ana Alvarez');
+    expect(await banner.textContent()).toContain(note);
     // It sits above the thread, in view without scrolling.
     const bannerBox = (await banner.boundingBox())!;
     const threadBox = (await benPage.locator('.thread').boundingBox())!;
