@@ -243,6 +243,10 @@ describe.skipIf(!hasChromium)('agent console: working through chats', () => {
 
     // Ben gets the chat, marked unread; opening it shows the handover above the thread.
     await benPage.locator(`#conversation-list li.is-unread[data-conversation="${conversationId}"]`).waitFor();
+    // The row's preview is Ana's reply, and says so (it is not Ben's).
+    await poll(() => row(benPage, conversationId).locator('.conv-preview').textContent()).toBe(
+      'Ana: Let me pass you to billing.',
+    );
     await row(benPage, conversationId).locator('.conv-main').click();
     const banner = benPage.locator('[data-testid=handover]');
     await banner.waitFor();

@@ -26,6 +26,8 @@ export type AgentRow = Agent & { status: AgentStatus | 'offline'; load: number }
 export type Summary = {
   preview: string | null;
   previewAuthor: Author | null;
+  /** Who wrote the preview: an agent's reply reads "You:" only when it is mine. */
+  previewAuthorName: string | null;
   lastAt: string | null;
   /** Since when the visitor has been waiting for a reply (null: not waiting). */
   waitingSince: string | null;
@@ -190,6 +192,7 @@ export function myLoad(s: State = state): number {
 const EMPTY_SUMMARY: Summary = {
   preview: null,
   previewAuthor: null,
+  previewAuthorName: null,
   lastAt: null,
   waitingSince: null,
   unread: 0,
@@ -294,6 +297,7 @@ function summarize(messages: ChatMessage[], previous?: Summary): Summary {
   return {
     preview: last?.text ?? previous?.preview ?? null,
     previewAuthor: last?.author ?? previous?.previewAuthor ?? null,
+    previewAuthorName: last ? last.authorName : (previous?.previewAuthorName ?? null),
     lastAt: last?.createdAt ?? previous?.lastAt ?? null,
     waitingSince,
     unread: previous?.unread ?? 0,
@@ -340,6 +344,7 @@ function applyMessage(message: Message) {
     if (!message.internal && (message.author !== 'system' || !sum.preview)) {
       updated.preview = message.text;
       updated.previewAuthor = message.author;
+      updated.previewAuthorName = message.authorName;
       updated.lastAt = message.createdAt;
       if (message.author === 'visitor') updated.waitingSince ??= message.createdAt;
       if (message.author === 'agent') updated.waitingSince = null;

@@ -8,6 +8,7 @@ import {
   loadOlderClosed,
   openConversation,
   type State,
+  type Summary,
   setState,
   summaryOf,
   type Tab,
@@ -159,6 +160,13 @@ function ConversationList({ s }: { s: State }) {
   );
 }
 
+/** "You: " before my own last reply, "Ana: " before a colleague's (a chat handed over), nothing before a visitor's. */
+function previewPrefix(sum: Summary, myName: string | undefined): string {
+  if (sum.previewAuthor !== 'agent') return '';
+  if (!sum.previewAuthorName || sum.previewAuthorName === myName) return 'You: ';
+  return `${sum.previewAuthorName.split(' ')[0]}: `;
+}
+
 function ConversationRow({ c, s }: { c: Conversation; s: State }) {
   const sum = summaryOf(c.id, s);
   const active = s.activeId === c.id;
@@ -168,7 +176,7 @@ function ConversationRow({ c, s }: { c: Conversation; s: State }) {
   const preview = typing
     ? 'typing…'
     : sum.preview
-      ? `${sum.previewAuthor === 'agent' ? 'You: ' : ''}${sum.preview}`
+      ? `${previewPrefix(sum, s.me?.name)}${sum.preview}`
       : s.summaries[c.id] || c.lastSeq === 0
         ? 'No messages yet'
         : `${c.lastSeq} message${c.lastSeq === 1 ? '' : 's'}`;
