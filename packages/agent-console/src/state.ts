@@ -515,6 +515,9 @@ async function allOpenConversations(): Promise<Conversation[]> {
   return all;
 }
 
+/** Whether this session's first inbox load has sorted the list (State.shownOrder). */
+let sortedOnce = false;
+
 export async function refreshInbox() {
   try {
     const [open, closed] = await Promise.all([allOpenConversations(), conversationPage('closed', 50)]);
@@ -525,9 +528,12 @@ export async function refreshInbox() {
     // shows its message count until a message arrives).
     const ids = open.slice(0, 200).map((c) => c.id);
     for (let i = 0; i < ids.length; i += 6) await Promise.all(ids.slice(i, i + 6).map(loadSummary));
-    // Now that waiting times are known, sort the list once, longest waiting first — unless the agent has
-    // already started working in it (a conversation is open): then rows stay where they are.
-    if (!state.activeId) setState({ shownOrder: [] });
+    // Now that waiting times are known, sort the list once, longest waiting first; later loads (a
+    // reconnection) leave the rows where the agent has them.
+    if (!sortedOnce) {
+      sortedOnce = true;
+      setState({ shownOrder: [] });
+    }
   } catch (error) {
     toast(`Could not load conversations: ${errorText(error)}`, 'error');
   }
@@ -765,6 +771,7 @@ export async function login(email: string, password: string) {
 }
 
 async function start(me: Agent) {
+  sortedOnce = false;
   setState({ ...initial, me, booting: false, tab: 'mine' });
   connectSocket(getToken()!);
   void refreshAgents();

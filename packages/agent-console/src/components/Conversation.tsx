@@ -49,11 +49,7 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
           </span>
         </div>
         <div class="conv-actions">
-          {c.status === 'queued' && (
-            <button type="button" class="btn btn-primary" onClick={() => void acceptConversation(c.id)}>
-              <Icon name="check" size={16} /> Accept
-            </button>
-          )}
+          {c.status === 'queued' && <AcceptButton conversationId={c.id} />}
           {canAct && (
             <button
               type="button"
@@ -125,6 +121,17 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
       {s.transferOpen && <TransferDialog s={s} conversation={c} />}
       {s.blockOpen && <BlockDialog conversation={c} />}
     </section>
+  );
+}
+
+/** Accept, focused when a queued chat opens (the composer takes focus on the agent's own chats). */
+function AcceptButton({ conversationId }: { conversationId: string }) {
+  const ref = useRef<HTMLButtonElement>(null);
+  useEffect(() => ref.current?.focus(), [conversationId]);
+  return (
+    <button type="button" class="btn btn-primary" ref={ref} onClick={() => void acceptConversation(conversationId)}>
+      <Icon name="check" size={16} /> Accept
+    </button>
   );
 }
 
