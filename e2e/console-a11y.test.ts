@@ -91,10 +91,10 @@ describe.skipIf(!hasChromium)('agent console accessibility (axe-core, WCAG 2.1 A
     await setConsoleStatus(page, 'away');
     const anaSocket = io(`${server.origin}/agent`, { auth: { token: anaToken }, transports: ['websocket'] });
     await anaSocket.timeout(10_000).emitWithAck('agent:status', { status: 'online' });
-    const vera = await connectVisitor(server, siteKey, 'Vera Visitor');
+    const vera = await connectVisitor(server, siteKey, { name: 'Vera Visitor' });
     visitors.push(vera);
     const { conversationId } = await vera.send('Hello, my parcel has not arrived (order #1042).');
-    const waiting = await connectVisitor(server, siteKey, 'Walt Waiting');
+    const waiting = await connectVisitor(server, siteKey, { name: 'Walt Waiting' });
     visitors.push(waiting);
     await setConsoleStatus(page, 'online');
     await anaSocket.timeout(10_000).emitWithAck('message:send', {

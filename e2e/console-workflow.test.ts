@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium)('agent console: working through chats', () => {
     return page;
   }
   async function visitor(name: string): Promise<TestVisitor> {
-    const v = await connectVisitor(server, siteKey, name);
+    const v = await connectVisitor(server, siteKey, { name });
     visitors.push(v);
     return v;
   }

@@ -9,13 +9,27 @@ type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: 
 export type TestVisitor = {
   socket: Socket;
   session: VisitorSession;
+  /** Every message:new this visitor received. */
   messages: Message[];
+  emit<T extends object = object>(event: string, payload: unknown): Promise<T>;
   send(text: string): Promise<Message>;
   close(): void;
 };
 
-/** A visitor on a checkout page, optionally named; their messages as the server confirmed them. */
-export async function connectVisitor(server: ParleyServer, siteKey: string, name?: string): Promise<TestVisitor> {
+/** The page a visitor is on unless a test says otherwise. */
+export const PLAIN_CONTEXT = {
+  url: 'https://shop.example.com/checkout?step=2',
+  title: 'Checkout — Example Shop',
+  referrer: 'https://www.google.com/',
+  locale: 'en-GB',
+};
+
+/** A visitor on a page (a checkout page unless given a context), optionally named. */
+export async function connectVisitor(
+  server: ParleyServer,
+  siteKey: string,
+  opts: { name?: string; context?: Record<string, string> } = {},
+): Promise<TestVisitor> {
   const socket = io(`${server.origin}/visitor`, {
     auth: { siteKey },
     transports: ['websocket'],
@@ -36,17 +50,14 @@ export async function connectVisitor(server: ParleyServer, siteKey: string, name
     if (!res.ok) throw new Error(`${event} failed: ${res.error.code} ${res.error.message}`);
     return res;
   };
-  await emit('visitor:context', {
-    url: 'https://shop.example.com/checkout',
-    title: 'Checkout — Example Shop',
-    locale: 'en-GB',
-  });
-  if (name) await emit('visitor:update', { name });
+  await emit('visitor:context', opts.context ?? PLAIN_CONTEXT);
+  if (opts.name) await emit('visitor:update', { name: opts.name });
   let n = 0;
   return {
     socket,
     session,
     messages,
+    emit,
     async send(text) {
       const res = await emit<{ message: Message }>('message:send', { clientId: `v-${Date.now()}-${n++}`, text });
       return res.message;
