@@ -135,6 +135,9 @@ describe.skipIf(!hasChromium)('agent console accessibility (axe-core, WCAG 2.1 A
     await page.locator('#visitor-panel aside.visitor').waitFor();
     await expectClean('conversation with the details drawer');
     await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('.conv-back').waitFor();
+    await expectClean('conversation on a phone');
     await page.setViewportSize({ width: 1440, height: 900 });
   }, 90_000);
 

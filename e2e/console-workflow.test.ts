@@ -99,6 +99,8 @@ describe.skipIf(!hasChromium)('agent console: working through chats', () => {
     }
     const ids = chats.map((c) => c.id);
     await poll(() => rowOrder(page)).toEqual(ids);
+    const hint = page.locator('[data-testid=waiting-hint]');
+    await poll(() => hint.textContent()).toBe('3 waiting for you · Alt+↓ next');
 
     // Kim answers each one and moves on with Alt+↓, never touching the mouse.
     await page.keyboard.press('Alt+ArrowDown');
@@ -122,8 +124,10 @@ describe.skipIf(!hasChromium)('agent console: working through chats', () => {
     await expectOpen(page, ids[2]!, 'Max Third');
 
     // Lea writes again: her row stays in place, and Alt+↓ takes Kim to her.
+    expect(await hint.textContent()).toBe('');
     await chats[1]!.visitor.send('Any news?');
     await row(page, ids[1]!).locator('.wait').waitFor();
+    expect(await hint.textContent()).toBe('1 waiting for you · Alt+↓ next');
     expect(await rowOrder(page)).toEqual(ids);
     await page.keyboard.press('Alt+ArrowDown');
     await expectOpen(page, ids[1]!, 'Lea Second');
@@ -162,6 +166,17 @@ describe.skipIf(!hasChromium)('agent console: working through chats', () => {
       expect(await toggle.getAttribute('aria-expanded')).toBe('false');
       await poll(() => page.evaluate(() => document.activeElement?.id)).toBe('details-toggle');
     }
+    // A phone shows the list or the conversation: Back goes to the list, a row opens the chat again.
+    const lea = chats[1]!;
+    expect(await page.locator('.list-pane').isVisible()).toBe(false);
+    await page.locator('.conv-back').click();
+    await row(page, lea.id).waitFor();
+    expect(await page.locator('.conversation').count()).toBe(0);
+    const list = (await page.locator('.list-pane').boundingBox())!;
+    expect(list.x + list.width).toBeLessThanOrEqual(390.5);
+    await shot(page, 'list-390');
+    await row(page, lea.id).locator('.conv-main').click();
+    await expectOpen(page, lea.id, lea.name);
     await page.setViewportSize({ width: 1440, height: 900 });
     // Wide: the details are a column beside the conversation; no button needed.
     await page.locator('#visitor-panel aside.visitor').waitFor();

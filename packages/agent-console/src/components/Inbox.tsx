@@ -14,6 +14,7 @@ import {
   type Tab,
   unreadIn,
   useAppState,
+  waitingIds,
 } from '../state.js';
 import { since, visitorLabel } from '../util.js';
 import { ConversationView } from './Conversation.js';
@@ -89,6 +90,19 @@ function DetailsSlot({ open, children }: { open: boolean; children: ComponentChi
   );
 }
 
+/** How many other chats wait for me, and the key that opens the next one. */
+function WaitingHint({ count }: { count: number }) {
+  return (
+    <p class="waiting-hint muted small" data-testid="waiting-hint">
+      {count > 0 && (
+        <>
+          {count} waiting for you · <kbd>Alt</kbd>+<kbd>↓</kbd> next
+        </>
+      )}
+    </p>
+  );
+}
+
 const TABS: { id: Tab; label: string }[] = [
   { id: 'queue', label: 'Queue' },
   { id: 'mine', label: 'Mine' },
@@ -112,6 +126,7 @@ function ConversationList({ s }: { s: State }) {
     <section class="list-pane" aria-label="Conversations">
       <div class="list-head">
         <h1>Inbox</h1>
+        <WaitingHint count={waitingIds(s).filter((id) => id !== s.activeId).length} />
       </div>
       <div class="tabs" role="tablist" aria-label="Conversation lists">
         {tabs.map((t) => {
