@@ -362,6 +362,7 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
     await expectOpen(2);
     await page.keyboard.press('Alt+ArrowDown');
     await expectOpen(2);
+    await page.locator('.toast', { hasText: 'This is the last chat waiting for you' }).waitFor();
     await page.keyboard.press('Alt+ArrowUp');
     await expectOpen(1);
 

@@ -131,6 +131,8 @@ export function setState(patch: Partial<State> | ((s: State) => Partial<State>))
     state.me !== previous.me ||
     state.shownOrder !== previous.shownOrder
   ) {
+    // The open tab's rows follow what changed while keeping their places (inbox-order.ts keepOrder);
+    // another tab starts from its fresh ranking.
     const shown = state.tab === previous.tab ? state.shownOrder : [];
     state.shownOrder =
       state.tab === 'closed'
@@ -250,9 +252,17 @@ function tabShowing(c: Conversation, s: State): Tab {
  * selection stays visible. Says so when nothing else waits.
  */
 export function openWaiting(direction: 1 | -1) {
-  const target = stepWaiting(waitingIds(), state.activeId, direction);
+  const waiting = waitingIds();
+  const target = stepWaiting(waiting, state.activeId, direction);
   if (!target) {
-    toast(direction === 1 ? 'No other chat is waiting for you' : 'This is the first chat waiting for you');
+    const others = waiting.some((id) => id !== state.activeId);
+    toast(
+      !others
+        ? 'No other chat is waiting for you'
+        : direction === 1
+          ? 'This is the last chat waiting for you'
+          : 'This is the first chat waiting for you',
+    );
     return;
   }
   const c = state.items[target];
