@@ -1,8 +1,8 @@
-import type { Message, VisitorSession } from '@parley/protocol';
 import type { BrowserContext } from 'playwright-core';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, chromiumAvailable, collectCspViolations, launchBrowser, type Page } from './helpers/browser.js';
+import { connectVisitor, PLAIN_CONTEXT, type TestVisitor } from './helpers/console-people.js';
 import { consoleLogin, ensureConsoleBuilt } from './helpers/console-server.js';
 import { type ParleyServer, startServer } from './helpers/server.js';
 
@@ -12,59 +12,6 @@ import { type ParleyServer, startServer } from './helpers/server.js';
  * while the console is in the background (and stay quiet while the agent is looking at it), and the
  * keyboard shortcuts move through the inbox.
  */
-
-type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
-
-type TestVisitor = {
-  socket: Socket;
-  session: VisitorSession;
-  emit<T extends object = object>(event: string, payload: unknown): Promise<T>;
-  send(text: string): Promise<Message>;
-};
-
-const PLAIN_CONTEXT = {
-  url: 'https://shop.example.com/checkout?step=2',
-  title: 'Checkout — Example Shop',
-  referrer: 'https://www.google.com/',
-  locale: 'en-GB',
-};
-
-async function connectVisitor(
-  server: ParleyServer,
-  siteKey: string,
-  opts: { name?: string; context?: Record<string, string> } = {},
-): Promise<TestVisitor> {
-  const socket = io(`${server.origin}/visitor`, {
-    auth: { siteKey },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
-  const session = await new Promise<VisitorSession>((resolve, reject) => {
-    socket.once('session', resolve);
-    socket.once('connect_error', (err: Error) => {
-      socket.close();
-      reject(err);
-    });
-  });
-  const emit = async <T extends object>(event: string, payload: unknown): Promise<T> => {
-    const res = (await socket.timeout(10_000).emitWithAck(event, payload)) as Ack<T>;
-    if (!res.ok) throw new Error(`${event} failed: ${res.error.code} ${res.error.message}`);
-    return res;
-  };
-  await emit('visitor:context', opts.context ?? PLAIN_CONTEXT);
-  if (opts.name) await emit('visitor:update', { name: opts.name });
-  let n = 0;
-  return {
-    socket,
-    session,
-    emit,
-    async send(text) {
-      const res = await emit<{ message: Message }>('message:send', { clientId: `v-${Date.now()}-${n++}`, text });
-      return res.message;
-    },
-  };
-}
 
 /** What the init script exposes to the test (never to the payloads: they only ever set `__pwned`). */
 type Probe = {
@@ -403,7 +350,7 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
       expect(await page.locator('#conversation-list .conv-main[aria-pressed=true]').count()).toBe(1);
     };
 
-    // Nothing open: Alt+↓ opens the first conversation, then the next ones; it stops at the last.
+    // Nothing open: Alt+↓ opens the chat waiting longest, then the next waiting ones; it stops at the last.
     expect(await page.locator('.conv-header').count()).toBe(0);
     await page.keyboard.press('Alt+ArrowDown');
     await expectOpen(0);
@@ -415,6 +362,7 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
     await expectOpen(2);
     await page.keyboard.press('Alt+ArrowDown');
     await expectOpen(2);
+    await page.locator('.toast', { hasText: 'This is the last chat waiting for you' }).waitFor();
     await page.keyboard.press('Alt+ArrowUp');
     await expectOpen(1);
 
@@ -433,8 +381,8 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
       );
     expect(shortcuts).toEqual(
       expect.arrayContaining([
-        'Alt+↓ Next conversation',
-        'Alt+↑ Previous conversation',
+        'Alt+↓ Next chat waiting for you',
+        'Alt+↑ Previous chat waiting for you',
         'Alt+C Close the conversation',
         'Alt+T Transfer the conversation',
         'Alt+N Switch between reply and internal note',

@@ -312,7 +312,7 @@ describe.skipIf(!hasChromium)('agent console', () => {
   }, 60_000);
 
   it('updates the supervisor dashboard after a rated, closed conversation', async () => {
-    await sue.locator('a[aria-label=Dashboard]').click();
+    await sue.getByRole('link', { name: 'Dashboard', exact: true }).click();
     const csat = sue.locator('[data-testid=stat-csat]');
     await expect.poll(() => sue.locator('[data-testid=stat-conversations] .card-value').textContent()).toBe('2');
     expect(await csat.locator('.card-value').textContent()).toBe('—');
@@ -342,7 +342,7 @@ describe.skipIf(!hasChromium)('agent console', () => {
     const admin = await newPage();
     await consoleLogin(admin, server.origin, server.adminEmail, server.adminPassword);
     await setConsoleStatus(admin, 'away');
-    await admin.locator('a[aria-label=Settings]').click();
+    await admin.getByRole('link', { name: 'Settings', exact: true }).click();
     await admin.locator('button', { hasText: 'New site' }).click();
     await admin.fill('input[name=site-name]', 'Acme Docs');
     await admin.fill('textarea[name=site-origins]', 'https://docs.acme.test');
@@ -385,7 +385,7 @@ describe.skipIf(!hasChromium)('agent console', () => {
     await consoleLogin(carol, server.origin, 'carol@example.com', 'carol-password-1');
     expect(await carol.locator('.me').textContent()).toContain('Carol Chen');
     await expect.poll(() => carol.locator('[data-testid=load]').textContent()).toContain('/ 4');
-    await carol.locator('a[aria-label=Dashboard]').waitFor();
+    await carol.getByRole('link', { name: 'Dashboard', exact: true }).waitFor();
 
     // Help overlay lists the shortcuts.
     await carol.keyboard.press('?');

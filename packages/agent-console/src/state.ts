@@ -12,6 +12,7 @@ import { useEffect, useReducer } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
 import { chime, desktopNotify, setTitleCount } from './alerts.js';
 import { ApiError, api, getToken, setToken, whenUnauthorized } from './api.js';
+import { keepOrder, rankByWait, sortByOrder, stepWaiting, waitingForMe } from './inbox-order.js';
 import { newClientId, visitorLabel } from './util.js';
 
 // ---------------------------------------------------------------- types
@@ -25,6 +26,8 @@ export type AgentRow = Agent & { status: AgentStatus | 'offline'; load: number }
 export type Summary = {
   preview: string | null;
   previewAuthor: Author | null;
+  /** Who wrote the preview: an agent's reply reads "You:" only when it is mine. */
+  previewAuthorName: string | null;
   lastAt: string | null;
   /** Since when the visitor has been waiting for a reply (null: not waiting). */
   waitingSince: string | null;
@@ -73,6 +76,13 @@ export type State = {
   transferOpen: boolean;
   blockOpen: boolean;
   composerMode: 'reply' | 'note';
+  /** The visitor details drawer, on screens too narrow to show the panel beside the conversation. */
+  detailsOpen: boolean;
+  /**
+   * The order the open tab shows its rows in, kept while the agent looks at it (inbox-order.ts keepOrder):
+   * set afresh, longest waiting first, when the tab changes or the first inbox load completes.
+   */
+  shownOrder: string[];
   /** Why the agent is looking at the login form again, when the server ended the session. */
   signedOut: string | null;
   /** Where the next page of older closed conversations starts; null when every one is loaded. */
@@ -98,6 +108,8 @@ const initial: State = {
   transferOpen: false,
   blockOpen: false,
   composerMode: 'reply',
+  detailsOpen: false,
+  shownOrder: [],
   signedOut: null,
   closedCursor: null,
 };
@@ -110,7 +122,26 @@ const listeners = new Set<() => void>();
 export const getState = () => state;
 
 export function setState(patch: Partial<State> | ((s: State) => Partial<State>)) {
+  const previous = state;
   state = { ...state, ...(typeof patch === 'function' ? patch(state) : patch) };
+  if (
+    state.items !== previous.items ||
+    state.summaries !== previous.summaries ||
+    state.tab !== previous.tab ||
+    state.me !== previous.me ||
+    state.shownOrder !== previous.shownOrder
+  ) {
+    // The open tab's rows follow what changed while keeping their places (inbox-order.ts keepOrder);
+    // another tab starts from its fresh ranking.
+    const shown = state.tab === previous.tab ? state.shownOrder : [];
+    state.shownOrder =
+      state.tab === 'closed'
+        ? []
+        : keepOrder(
+            shown,
+            rankedFor(state.tab, state).map((c) => c.id),
+          );
+  }
   for (const listener of listeners) listener();
   updateTitle();
 }
@@ -135,7 +166,11 @@ let toastSeq = 0;
 export function toast(text: string, kind: Toast['kind'] = 'info') {
   const id = ++toastSeq;
   setState((s) => ({ toasts: [...s.toasts, { id, text, kind }] }));
-  setTimeout(() => setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 6000 : 3500);
+  setTimeout(() => dismissToast(id), kind === 'error' ? 6000 : 3500);
+}
+
+export function dismissToast(id: number) {
+  setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
 }
 
 export function errorText(error: unknown): string {
@@ -159,6 +194,7 @@ export function myLoad(s: State = state): number {
 const EMPTY_SUMMARY: Summary = {
   preview: null,
   previewAuthor: null,
+  previewAuthorName: null,
   lastAt: null,
   waitingSince: null,
   unread: 0,
@@ -170,8 +206,20 @@ export function summaryOf(id: string, s: State = state): Summary {
   return s.summaries[id] ?? EMPTY_SUMMARY;
 }
 
-/** Conversations of a tab, the longest-waiting first (then the most recently active). */
+/** Since when the visitor has waited for a reply; a queued conversation waits from its start. */
+const waitingSinceIn = (s: State) => (c: Conversation) =>
+  s.summaries[c.id]?.waitingSince ?? (c.status === 'queued' ? c.createdAt : null);
+
+/**
+ * Conversations of a tab. The open tab keeps the order its rows were shown in (State.shownOrder); any other
+ * tab, and new rows, the longest waiting first (then the most recently active). Closed: newest first.
+ */
 export function listFor(tab: Tab, s: State = state): Conversation[] {
+  const ranked = rankedFor(tab, s);
+  return tab === s.tab && tab !== 'closed' ? sortByOrder(ranked, s.shownOrder) : ranked;
+}
+
+function rankedFor(tab: Tab, s: State): Conversation[] {
   const me = s.me;
   if (!me) return [];
   const all = Object.values(s.items);
@@ -183,16 +231,43 @@ export function listFor(tab: Tab, s: State = state): Conversation[] {
     list = all.filter((c) => c.status === 'closed' && (isSupervisor(me) || c.agentId === me.id || c.agentId === null));
   if (tab === 'closed')
     return list.sort((a, b) => Date.parse(b.closedAt ?? b.updatedAt) - Date.parse(a.closedAt ?? a.updatedAt));
-  const waitKey = (c: Conversation) => {
-    const w = s.summaries[c.id]?.waitingSince ?? (c.status === 'queued' ? c.createdAt : null);
-    return w ? Date.parse(w) : Number.POSITIVE_INFINITY;
-  };
-  return list.sort((a, b) => {
-    const wa = waitKey(a);
-    const wb = waitKey(b);
-    if (wa !== wb) return wa - wb;
-    return Date.parse(b.updatedAt) - Date.parse(a.updatedAt);
-  });
+  return rankByWait(list, waitingSinceIn(s));
+}
+
+/** The conversations that wait for me, in the order Alt+↓ visits them (inbox-order.ts waitingForMe). */
+export function waitingIds(s: State = state): string[] {
+  if (!s.me) return [];
+  return waitingForMe(Object.values(s.items), s.me, (c) => s.summaries[c.id]?.waitingSince ?? null);
+}
+
+/** The tab that lists a conversation: the open one when it does, else the first that does. */
+function tabShowing(c: Conversation, s: State): Tab {
+  const lists = (tab: Tab) => rankedFor(tab, s).some((x) => x.id === c.id);
+  if (lists(s.tab)) return s.tab;
+  return (['mine', 'queue', 'all', 'closed'] as const).find(lists) ?? s.tab;
+}
+
+/**
+ * Alt+↓ / Alt+↑: opens the next (previous) chat that waits for me, switching to the tab that lists it so the
+ * selection stays visible. Says so when nothing else waits.
+ */
+export function openWaiting(direction: 1 | -1) {
+  const waiting = waitingIds();
+  const target = stepWaiting(waiting, state.activeId, direction);
+  if (!target) {
+    const others = waiting.some((id) => id !== state.activeId);
+    toast(
+      !others
+        ? 'No other chat is waiting for you'
+        : direction === 1
+          ? 'This is the last chat waiting for you'
+          : 'This is the first chat waiting for you',
+    );
+    return;
+  }
+  const c = state.items[target];
+  if (c) setState({ tab: tabShowing(c, state) });
+  openConversation(target);
 }
 
 export function unreadIn(tab: Tab, s: State = state): number {
@@ -232,6 +307,7 @@ function summarize(messages: ChatMessage[], previous?: Summary): Summary {
   return {
     preview: last?.text ?? previous?.preview ?? null,
     previewAuthor: last?.author ?? previous?.previewAuthor ?? null,
+    previewAuthorName: last ? last.authorName : (previous?.previewAuthorName ?? null),
     lastAt: last?.createdAt ?? previous?.lastAt ?? null,
     waitingSince,
     unread: previous?.unread ?? 0,
@@ -278,6 +354,7 @@ function applyMessage(message: Message) {
     if (!message.internal && (message.author !== 'system' || !sum.preview)) {
       updated.preview = message.text;
       updated.previewAuthor = message.author;
+      updated.previewAuthorName = message.authorName;
       updated.lastAt = message.createdAt;
       if (message.author === 'visitor') updated.waitingSince ??= message.createdAt;
       if (message.author === 'agent') updated.waitingSince = null;
@@ -448,6 +525,9 @@ async function allOpenConversations(): Promise<Conversation[]> {
   return all;
 }
 
+/** Whether this session's first inbox load has sorted the list (State.shownOrder). */
+let sortedOnce = false;
+
 export async function refreshInbox() {
   try {
     const [open, closed] = await Promise.all([allOpenConversations(), conversationPage('closed', 50)]);
@@ -458,6 +538,12 @@ export async function refreshInbox() {
     // shows its message count until a message arrives).
     const ids = open.slice(0, 200).map((c) => c.id);
     for (let i = 0; i < ids.length; i += 6) await Promise.all(ids.slice(i, i + 6).map(loadSummary));
+    // Now that waiting times are known, sort the list once, longest waiting first; later loads (a
+    // reconnection) leave the rows where the agent has them.
+    if (!sortedOnce) {
+      sortedOnce = true;
+      setState({ shownOrder: [] });
+    }
   } catch (error) {
     toast(`Could not load conversations: ${errorText(error)}`, 'error');
   }
@@ -544,6 +630,7 @@ export function openConversation(id: string | null, push = true) {
   setState((s) => ({
     activeId: id,
     transferOpen: false,
+    detailsOpen: false,
     composerMode: 'reply',
     summaries:
       id && s.summaries[id] ? { ...s.summaries, [id]: { ...s.summaries[id]!, unread: 0, fresh: false } } : s.summaries,
@@ -694,6 +781,7 @@ export async function login(email: string, password: string) {
 }
 
 async function start(me: Agent) {
+  sortedOnce = false;
   setState({ ...initial, me, booting: false, tab: 'mine' });
   connectSocket(getToken()!);
   void refreshAgents();

@@ -10,6 +10,7 @@ import {
   myLoad,
   navigate,
   openConversation,
+  openWaiting,
   type State,
   setState,
   setStatus,
@@ -22,6 +23,7 @@ import { Avatar, Icon } from './Icon.js';
 import { Inbox } from './Inbox.js';
 import { Login } from './Login.js';
 import { Settings } from './Settings.js';
+import { Toasts } from './Toasts.js';
 
 export function App() {
   const s = useAppState();
@@ -56,7 +58,8 @@ export function App() {
         {section === 'settings' && (s.me.role === 'admin' ? <Settings route={route} /> : <Forbidden />)}
       </div>
       {s.helpOpen && <HelpOverlay />}
-      <Toasts s={s} />
+      {/* With a conversation open, the conversation shows the toasts above its composer (Conversation.tsx). */}
+      {!(section === 'inbox' && s.activeId && s.items[s.activeId]) && <Toasts s={s} />}
     </div>
   );
 }
@@ -78,7 +81,6 @@ function NavRail({ section, s }: { section: string; s: State }) {
       href={`/console${path}`}
       class={`rail-link${section === id ? ' active' : ''}`}
       aria-current={section === id ? 'page' : undefined}
-      aria-label={label}
       title={label}
       onClick={(e) => {
         e.preventDefault();
@@ -86,7 +88,14 @@ function NavRail({ section, s }: { section: string; s: State }) {
       }}
     >
       <Icon name={icon} size={20} />
-      {badge > 0 && <span class="rail-badge">{badge > 99 ? '99+' : badge}</span>}
+      {/* The name is text, not aria-label: it must contain what the link shows (the unread count). */}
+      <span class="sr-only">{label}</span>
+      {badge > 0 && (
+        <span class="rail-badge">
+          {badge > 99 ? '99+' : badge}
+          <span class="sr-only"> unread</span>
+        </span>
+      )}
     </a>
   );
   return (
@@ -138,8 +147,9 @@ function TopBar({ s }: { s: State }) {
             class="btn btn-ghost btn-sm"
             onClick={async () => setPermission(await unlockAlerts(true))}
             title="Desktop notifications for new conversations and messages"
+            aria-label="Enable notifications"
           >
-            <Icon name="bell" size={16} /> Enable notifications
+            <Icon name="bell" size={16} /> <span class="wide-only">Enable notifications</span>
           </button>
         )}
         <div class="load" title="Open conversations / your maximum" data-testid="load">
@@ -180,18 +190,6 @@ function TopBar({ s }: { s: State }) {
   );
 }
 
-function Toasts({ s }: { s: State }) {
-  return (
-    <div class="toasts" role="status" aria-live="polite">
-      {s.toasts.map((t) => (
-        <div key={t.id} class={`toast toast-${t.kind}`}>
-          {t.text}
-        </div>
-      ))}
-    </div>
-  );
-}
-
 function isTypingTarget(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   return (
@@ -209,6 +207,10 @@ function useShortcuts() {
         if (s.helpOpen || s.transferOpen || s.blockOpen) {
           setState({ helpOpen: false, transferOpen: false, blockOpen: false });
           e.preventDefault();
+        } else if (s.detailsOpen) {
+          setState({ detailsOpen: false });
+          document.querySelector<HTMLButtonElement>('#details-toggle')?.focus();
+          e.preventDefault();
         }
         return;
       }
@@ -216,20 +218,10 @@ function useShortcuts() {
         const active = s.activeId ? s.items[s.activeId] : undefined;
         switch (e.code) {
           case 'ArrowDown':
-          case 'ArrowUp': {
-            const list = listFor(s.tab, s);
-            if (list.length === 0) return;
-            const i = list.findIndex((c) => c.id === s.activeId);
-            const next =
-              e.code === 'ArrowDown'
-                ? list[i < 0 ? 0 : Math.min(list.length - 1, i + 1)]
-                : list[i < 0 ? 0 : Math.max(0, i - 1)];
-            if (next) {
-              navigateInbox();
-              openConversation(next.id);
-            }
+          case 'ArrowUp':
+            navigateInbox();
+            openWaiting(e.code === 'ArrowDown' ? 1 : -1);
             break;
-          }
           case 'KeyC':
             if (active && active.status !== 'closed') void closeConversation(active.id);
             break;

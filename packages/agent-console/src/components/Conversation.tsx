@@ -1,6 +1,7 @@
 import type { CannedResponse, Conversation } from '@parley/protocol';
 import type { ComponentChildren, Ref } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { type Handover, handoverTo } from '../inbox-order.js';
 import {
   acceptConversation,
   agentTyping,
@@ -9,6 +10,7 @@ import {
   canSupervise,
   closeConversation,
   errorText,
+  openConversation,
   refreshAgents,
   retryMessage,
   type State,
@@ -18,6 +20,7 @@ import {
 } from '../state.js';
 import { clockTime, dayLabel, linkify, visitorLabel } from '../util.js';
 import { Avatar, Icon } from './Icon.js';
+import { Toasts } from './Toasts.js';
 
 export function ConversationView({ s, conversation: c }: { s: State; conversation: Conversation }) {
   const me = s.me!;
@@ -26,9 +29,17 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
   const messages = s.messages[c.id];
   const typing = s.typing[c.id];
   const name = visitorLabel(c);
+  const handover = mine && messages ? handoverTo(messages, me.name) : null;
   return (
     <section class="conversation" aria-label={`Conversation with ${name}`}>
       <header class="conv-header">
+        {/* Phones show the list or a conversation, not both: this goes back to the list. */}
+        <button type="button" class="btn btn-ghost btn-sm conv-back" onClick={() => openConversation(null)}>
+          <span class="flip" aria-hidden="true">
+            <Icon name="chevron" size={16} />
+          </span>
+          Inbox
+        </button>
         <div class="conv-header-main">
           <h2>{name}</h2>
           <span class="muted small">
@@ -38,11 +49,7 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
           </span>
         </div>
         <div class="conv-actions">
-          {c.status === 'queued' && (
-            <button type="button" class="btn btn-primary" onClick={() => void acceptConversation(c.id)}>
-              <Icon name="check" size={16} /> Accept
-            </button>
-          )}
+          {c.status === 'queued' && <AcceptButton conversationId={c.id} />}
           {canAct && (
             <button
               type="button"
@@ -72,9 +79,24 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
               Block
             </button>
           )}
+          <button
+            type="button"
+            id="details-toggle"
+            class="btn details-toggle"
+            aria-expanded={s.detailsOpen}
+            aria-controls="visitor-panel"
+            onClick={() => setState({ detailsOpen: !s.detailsOpen })}
+            title="Visitor details"
+          >
+            <Icon name="user" size={16} /> Details
+          </button>
         </div>
       </header>
+      {handover && <HandoverBanner conversationId={c.id} handover={handover} />}
       <Thread messages={messages} conversation={c} />
+      <div class="toast-anchor">
+        <Toasts s={s} />
+      </div>
       {typing && (
         <div class="typing-preview" aria-live="polite" data-testid="typing-preview">
           <span class="typing-dots" aria-hidden="true">
@@ -98,6 +120,46 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
       <Composer s={s} conversation={c} canReply={c.status === 'assigned' && (mine || canSupervise())} />
       {s.transferOpen && <TransferDialog s={s} conversation={c} />}
       {s.blockOpen && <BlockDialog conversation={c} />}
+    </section>
+  );
+}
+
+/** Accept, focused when a queued chat opens (the composer takes focus on the agent's own chats). */
+function AcceptButton({ conversationId }: { conversationId: string }) {
+  const ref = useRef<HTMLButtonElement>(null);
+  useEffect(() => ref.current?.focus(), [conversationId]);
+  return (
+    <button type="button" class="btn btn-primary" ref={ref} onClick={() => void acceptConversation(conversationId)}>
+      <Icon name="check" size={16} /> Accept
+    </button>
+  );
+}
+
+/** Handovers the agent has read and put away, by conversation and transfer time (for this page's life). */
+const dismissedHandovers = new Set<string>();
+
+/** "Transferred to you by Ana — her note", at the top of a conversation someone handed to me. */
+function HandoverBanner({ conversationId, handover }: { conversationId: string; handover: Handover }) {
+  const key = `${conversationId}@${handover.at}`;
+  const [, rerender] = useState(0);
+  if (dismissedHandovers.has(key)) return null;
+  return (
+    <section class="handover" aria-label="Transfer note" data-testid="handover">
+      <Icon name="transfer" size={16} />
+      <div class="handover-text">
+        <strong>Transferred to you by {handover.by}</strong>
+        {handover.note ? <p>{handover.note}</p> : <p class="muted">No note was left.</p>}
+      </div>
+      <button
+        type="button"
+        class="btn btn-ghost btn-sm"
+        onClick={() => {
+          dismissedHandovers.add(key);
+          rerender((n) => n + 1);
+        }}
+      >
+        Got it
+      </button>
     </section>
   );
 }

@@ -2,8 +2,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import { setState } from '../state.js';
 
 const SHORTCUTS: [string[], string][] = [
-  [['Alt', '↓'], 'Next conversation'],
-  [['Alt', '↑'], 'Previous conversation'],
+  [['Alt', '↓'], 'Next chat waiting for you'],
+  [['Alt', '↑'], 'Previous chat waiting for you'],
   [['Alt', 'A'], 'Accept the open queued conversation'],
   [['Alt', 'C'], 'Close the conversation'],
   [['Alt', 'T'], 'Transfer the conversation'],

@@ -1,5 +1,6 @@
 import type { Conversation } from '@parley/protocol';
-import { useEffect, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   acceptConversation,
   canSupervise,
@@ -7,11 +8,13 @@ import {
   loadOlderClosed,
   openConversation,
   type State,
+  type Summary,
   setState,
   summaryOf,
   type Tab,
   unreadIn,
   useAppState,
+  waitingIds,
 } from '../state.js';
 import { since, visitorLabel } from '../util.js';
 import { ConversationView } from './Conversation.js';
@@ -37,7 +40,9 @@ export function Inbox() {
       {active ? (
         <>
           <ConversationView s={s} conversation={active} />
-          <VisitorPanel s={s} conversation={active} />
+          <DetailsSlot open={s.detailsOpen}>
+            <VisitorPanel s={s} conversation={active} />
+          </DetailsSlot>
         </>
       ) : (
         <div class="empty conversation-empty">
@@ -57,6 +62,47 @@ export function Inbox() {
   );
 }
 
+/**
+ * Where the visitor details live: a third column on wide screens; below 1180 px a drawer over the
+ * conversation, opened by the header's Details button (aria-controls="visitor-panel") and closed by its own
+ * Close button or Escape, focus moving in and back out.
+ */
+function DetailsSlot({ open, children }: { open: boolean; children: ComponentChildren }) {
+  const close = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (open) close.current?.focus();
+  }, [open]);
+  return (
+    <div id="visitor-panel" class={`visitor-slot${open ? ' open' : ''}`}>
+      <button
+        type="button"
+        class="btn btn-ghost btn-sm visitor-close"
+        ref={close}
+        onClick={() => {
+          setState({ detailsOpen: false });
+          document.querySelector<HTMLButtonElement>('#details-toggle')?.focus();
+        }}
+      >
+        <Icon name="close" size={14} /> Close details
+      </button>
+      {children}
+    </div>
+  );
+}
+
+/** How many other chats wait for me, and the key that opens the next one. */
+function WaitingHint({ count }: { count: number }) {
+  return (
+    <p class="waiting-hint muted small" data-testid="waiting-hint">
+      {count > 0 && (
+        <>
+          {count} waiting for you · <kbd>Alt</kbd>+<kbd>↓</kbd> next
+        </>
+      )}
+    </p>
+  );
+}
+
 const TABS: { id: Tab; label: string }[] = [
   { id: 'queue', label: 'Queue' },
   { id: 'mine', label: 'Mine' },
@@ -68,10 +114,19 @@ function ConversationList({ s }: { s: State }) {
   const supervisor = canSupervise();
   const tabs = TABS.filter((t) => t.id !== 'all' || supervisor);
   const list = listFor(s.tab, s);
+  const listRef = useRef<HTMLUListElement>(null);
+  // Keep the open conversation's row in view (Alt+↓ may open one further down, or in another tab).
+  useEffect(() => {
+    if (!s.activeId) return;
+    listRef.current
+      ?.querySelector(`li[data-conversation="${CSS.escape(s.activeId)}"]`)
+      ?.scrollIntoView({ block: 'nearest' });
+  }, [s.activeId, s.tab]);
   return (
     <section class="list-pane" aria-label="Conversations">
       <div class="list-head">
         <h1>Inbox</h1>
+        <WaitingHint count={waitingIds(s).filter((id) => id !== s.activeId).length} />
       </div>
       <div class="tabs" role="tablist" aria-label="Conversation lists">
         {tabs.map((t) => {
@@ -84,7 +139,7 @@ function ConversationList({ s }: { s: State }) {
               role="tab"
               id={`tab-${t.id}`}
               aria-selected={s.tab === t.id}
-              aria-controls="conversation-list"
+              aria-controls="conversation-panel"
               class={`tab${s.tab === t.id ? ' active' : ''}`}
               onClick={() => setState({ tab: t.id })}
             >
@@ -94,23 +149,37 @@ function ConversationList({ s }: { s: State }) {
           );
         })}
       </div>
-      <ul id="conversation-list" class="conv-list" role="tabpanel" aria-labelledby={`tab-${s.tab}`}>
-        {list.length === 0 && (
-          <li class="list-empty muted">
-            {s.tab === 'queue'
-              ? 'Nobody is waiting in the queue.'
-              : s.tab === 'mine'
-                ? 'No open conversations assigned to you.'
-                : 'Nothing here yet.'}
-          </li>
-        )}
-        {list.map((c) => (
-          <ConversationRow key={c.id} c={c} s={s} />
-        ))}
-        {s.tab === 'closed' && s.closedCursor && <OlderClosed />}
-      </ul>
+      {/* The tabpanel wraps the list: a role on the <ul> itself would take its list semantics away. */}
+      <div id="conversation-panel" class="conv-list-panel" role="tabpanel" aria-labelledby={`tab-${s.tab}`}>
+        <ul
+          id="conversation-list"
+          class="conv-list"
+          aria-label={`${tabs.find((t) => t.id === s.tab)?.label ?? ''} conversations`}
+        >
+          {list.length === 0 && (
+            <li class="list-empty muted">
+              {s.tab === 'queue'
+                ? 'Nobody is waiting in the queue.'
+                : s.tab === 'mine'
+                  ? 'No open conversations assigned to you.'
+                  : 'Nothing here yet.'}
+            </li>
+          )}
+          {list.map((c) => (
+            <ConversationRow key={c.id} c={c} s={s} />
+          ))}
+          {s.tab === 'closed' && s.closedCursor && <OlderClosed />}
+        </ul>
+      </div>
     </section>
   );
+}
+
+/** "You: " before my own last reply, "Ana: " before a colleague's (a chat handed over), nothing before a visitor's. */
+function previewPrefix(sum: Summary, myName: string | undefined): string {
+  if (sum.previewAuthor !== 'agent') return '';
+  if (!sum.previewAuthorName || sum.previewAuthorName === myName) return 'You: ';
+  return `${sum.previewAuthorName.split(' ')[0]}: `;
 }
 
 function ConversationRow({ c, s }: { c: Conversation; s: State }) {
@@ -122,7 +191,7 @@ function ConversationRow({ c, s }: { c: Conversation; s: State }) {
   const preview = typing
     ? 'typing…'
     : sum.preview
-      ? `${sum.previewAuthor === 'agent' ? 'You: ' : ''}${sum.preview}`
+      ? `${previewPrefix(sum, s.me?.name)}${sum.preview}`
       : s.summaries[c.id] || c.lastSeq === 0
         ? 'No messages yet'
         : `${c.lastSeq} message${c.lastSeq === 1 ? '' : 's'}`;
