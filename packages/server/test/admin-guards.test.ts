@@ -30,6 +30,8 @@ describe('Cache-Control and /metrics (embedded store)', () => {
     const bearer = { headers: { authorization: `Bearer ${token}` } };
     expect(await headersOf('/api/me', bearer)).toBe('no-store');
     expect(await headersOf('/api/sites', bearer)).toBe('no-store');
+    const { sites } = (await (await fetch(`${server.url}/api/sites`, bearer)).json()) as { sites: { key: string }[] };
+    expect(await headersOf(`/api/widget/config?siteKey=${sites[0]!.key}`)).toBe('no-store');
     expect(await headersOf('/api/auth/login', json({ email: ADMIN.email, password: 'wrong-password' }))).toBe(
       'no-store',
     );

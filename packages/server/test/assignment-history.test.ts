@@ -1,41 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/store/migrations.js';
-import { openPgliteDatabase } from '../src/store/pglite-database.js';
-import { openPostgresDatabase } from '../src/store/postgres-database.js';
-import type { SqlDatabase } from '../src/store/sql.js';
 import { type Store, storeOn } from '../src/store/store.js';
-import { createTestDatabase, requirePostgres } from './helpers/postgres.js';
+import { requirePostgres } from './helpers/postgres.js';
+import { pgliteBackend, postgresBackend, type StoreBackend } from './helpers/store-backends.js';
 
 /**
  * The assignment history (conversation_assignments, migration 8) never disagrees with conversations.agent_id,
  * even when transfers, requeues and closes of the same conversations race; and migration 8 backfills the
  * last holder of the conversations that existed before it.
  */
-type Backend = { name: string; open(): Promise<{ db: SqlDatabase; cleanup(): Promise<void> }> };
-
-const backends: Backend[] = [
-  {
-    name: 'PGlite',
-    async open() {
-      const db = await openPgliteDatabase('memory://');
-      return { db, cleanup: () => db.close() };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    async open() {
-      const database = await createTestDatabase();
-      const db = await openPostgresDatabase(database.url, 10);
-      return {
-        db,
-        async cleanup() {
-          await db.close();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
+const backends: StoreBackend[] = [pgliteBackend, postgresBackend(10)];
 
 const hasPostgres = await requirePostgres();
 

@@ -2,9 +2,6 @@ import type { Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppendResult, NewMessage } from '../src/store/messages-repo.js';
 import { migrate } from '../src/store/migrations.js';
-import { openPgliteDatabase } from '../src/store/pglite-database.js';
-import { openPostgresDatabase } from '../src/store/postgres-database.js';
-import type { SqlDatabase } from '../src/store/sql.js';
 import { type Store, storeOn } from '../src/store/store.js';
 import {
   connectAgent,
@@ -16,8 +13,9 @@ import {
   login,
   ok,
 } from './helpers/clients.js';
-import { createTestDatabase, requirePostgres } from './helpers/postgres.js';
+import { requirePostgres } from './helpers/postgres.js';
 import { type RunningServer, removeDir, startServer } from './helpers/server.js';
+import { pgliteBackend, postgresBackend } from './helpers/store-backends.js';
 
 /**
  * A clientId is the idempotency key of its sender (author kind + author id), never of whoever used it
@@ -27,33 +25,7 @@ import { type RunningServer, removeDir, startServer } from './helpers/server.js'
  */
 
 const hasPostgres = await requirePostgres();
-const backends: { name: string; open(): Promise<{ db: SqlDatabase; cleanup(): Promise<void> }> }[] = [
-  {
-    name: 'PGlite',
-    async open() {
-      const db = await openPgliteDatabase('memory://');
-      return { db, cleanup: () => db.close() };
-    },
-  },
-  ...(hasPostgres
-    ? [
-        {
-          name: 'PostgreSQL',
-          async open() {
-            const database = await createTestDatabase();
-            const db = await openPostgresDatabase(database.url, 10);
-            return {
-              db,
-              async cleanup() {
-                await db.close();
-                await database.drop();
-              },
-            };
-          },
-        },
-      ]
-    : []),
-];
+const backends = [pgliteBackend, ...(hasPostgres ? [postgresBackend(10)] : [])];
 
 describe.each(backends)('clientId scoped to its sender: store on $name', (backend) => {
   let store: Store;

@@ -8,21 +8,14 @@ import { openPgliteDatabase } from '../src/store/pglite-database.js';
 import { createPglite } from '../src/store/pglite-inline.js';
 import { pgliteWorkerOf } from '../src/store/pglite-worker-client.js';
 import { openPostgresDatabase } from '../src/store/postgres-database.js';
-import { isUniqueViolation, type SqlDatabase, statement } from '../src/store/sql.js';
+import { isUniqueViolation, statement } from '../src/store/sql.js';
 import { type Store, storeOn } from '../src/store/store.js';
 import { createTestDatabase, requirePostgres } from './helpers/postgres.js';
+import { pgliteBackend, postgresBackend, type StoreBackend } from './helpers/store-backends.js';
 
 /** One store suite, run on the embedded PGlite and on a real PostgreSQL. */
-type Backend = { name: string; open(): Promise<{ db: SqlDatabase; cleanup(): Promise<void> }> };
-
-const backends: Backend[] = [
-  {
-    name: 'PGlite',
-    async open() {
-      const db = await openPgliteDatabase('memory://');
-      return { db, cleanup: () => db.close() };
-    },
-  },
+const backends: StoreBackend[] = [
+  pgliteBackend,
   {
     // PARLEY_PGLITE_WORKER=1: the same store in a worker thread.
     name: 'PGlite in a worker thread',
@@ -31,20 +24,7 @@ const backends: Backend[] = [
       return { db, cleanup: () => db.close() };
     },
   },
-  {
-    name: 'PostgreSQL',
-    async open() {
-      const database = await createTestDatabase();
-      const db = await openPostgresDatabase(database.url, 20);
-      return {
-        db,
-        async cleanup() {
-          await db.close();
-          await database.drop();
-        },
-      };
-    },
-  },
+  postgresBackend(20),
 ];
 
 const hasPostgres = await requirePostgres();

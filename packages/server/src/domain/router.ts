@@ -2,6 +2,7 @@ import type { Coordinator } from '../coord/coordinator.js';
 import type { Logger } from '../logger.js';
 import type { Assignment } from '../store/conversations-repo.js';
 import type { Store } from '../store/store.js';
+import { isUnavailable } from './errors.js';
 
 /**
  * Routing: queued conversations go, oldest first, to online connected agents with free capacity.
@@ -45,7 +46,9 @@ export class Router {
       try {
         await this.drain();
       } catch (error) {
-        this.log.error({ err: error }, 'routing pass failed');
+        // A store or Redis outage is expected and retried on the next request; anything else is a bug.
+        if (isUnavailable(error)) this.log.warn({ err: error }, 'routing pass failed: store unavailable');
+        else this.log.error({ err: error }, 'routing pass failed');
       }
     } while (this.again && !this.stopped);
   }

@@ -17,7 +17,7 @@ export function widgetRoutes(sites: SiteCache, coord: Coordinator) {
     if (!site) throw refuse('unknown_site', 'unknown site key');
     const agentsOnline = (await coord.allPresence()).some((p) => p.connected && p.status === 'online');
     const body: PublicSiteConfig = { key: site.key, name: site.name, ...site.settings, agentsOnline };
-    res.set('Access-Control-Allow-Origin', '*').set('Cache-Control', 'no-cache').json(body);
+    res.set('Access-Control-Allow-Origin', '*').set('Cache-Control', 'no-store').json(body);
   });
   return router;
 }
