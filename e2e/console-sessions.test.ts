@@ -47,10 +47,15 @@ describe.skipIf(!hasChromium)('agent console after an admin changes the agent', 
 
   it('a demoted supervisor’s console goes offline, reconnects by itself and stays signed in', async () => {
     const { id, page } = await signedIn('demoted', 'supervisor');
+    const dashboardLink = page.getByRole('link', { name: 'Dashboard' });
+    await dashboardLink.waitFor();
     await patch(id, { role: 'agent' });
     await page.locator('.conn-disconnected').waitFor({ timeout: 10_000 });
     await page.locator('.conn-connected').waitFor({ timeout: 15_000 });
     expect(await page.locator('input[name=password]').count()).toBe(0);
+    // The screen follows: the supervisor's Dashboard goes, and the role under the name says "agent".
+    await dashboardLink.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.locator('.me-text .muted').textContent()).toBe('agent');
   });
 
   it('a password change set by an admin signs the console out', async () => {

@@ -412,6 +412,11 @@ function connectSocket(token: string) {
 
   s.on('connect', () => {
     setState({ connection: 'connected' });
+    // The server reconnects an agent's sockets when an admin changes their role or name: show the new one.
+    void api<{ agent: Agent }>('/api/me').then(
+      ({ agent }) => setState({ me: agent }),
+      () => {},
+    );
     void refreshInbox();
     const active = state.activeId;
     if (active) void loadConversation(active);
