@@ -1,25 +1,21 @@
 import type { Message } from '@parley/protocol';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   ack,
   addAgent,
   agentSocket,
-  type Cluster,
   collect,
-  createTestDatabase,
   http,
   loginAs,
   okAck,
   services,
   siteKeyOf,
   sleep,
-  startCluster,
-  startOwnRedis,
-  testPrefix,
   visitorSocket,
   waitFor,
 } from './helpers/cluster.js';
+import { useCluster } from './helpers/fixtures.js';
 
 /**
  * Two processes on a private redis-server that is killed and started again (empty) in the middle of a
@@ -31,26 +27,14 @@ import {
 const env = await services({ redis: true, postgres: true });
 
 describe.skipIf(!env.run)('multi-process: Redis restart during traffic', { timeout: 90_000 }, () => {
-  let redis: Awaited<ReturnType<typeof startOwnRedis>> | undefined;
-  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  let cluster: Cluster | undefined;
+  const own = useCluster(2, { assert: env.assert, ownRedis: true });
   const sockets: Socket[] = [];
-
-  beforeAll(async () => {
-    env.assert();
-    redis = await startOwnRedis();
-    db = await createTestDatabase();
-    cluster = await startCluster({ n: 2, databaseUrl: db.url, redisUrl: redis.url, prefix: testPrefix() });
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const s of sockets) s.disconnect();
-    await cluster?.stop();
-    await db?.drop();
-    await redis?.stop();
   });
 
   it('loses no acknowledged message and recovers readiness', async () => {
-    const [a, b] = cluster!.nodes.map((n) => n.url) as [string, string];
+    const [a, b] = own.cluster!.nodes.map((n) => n.url) as [string, string];
     const admin = await loginAs(a);
     const siteKey = await siteKeyOf(a, admin);
     const agent = await addAgent(a, admin, 'Rae', 5);
@@ -87,11 +71,11 @@ describe.skipIf(!env.run)('multi-process: Redis restart during traffic', { timeo
     })();
     await waitFor('some traffic', () => acked.length >= 20);
 
-    await redis!.stop();
+    await own.redis!.stop();
     await waitFor('readyz 503 while Redis is down', async () => (await http(a, '/readyz')).status === 503, 10_000);
     expect((await http(a, '/healthz')).status).toBe(200);
     await sleep(1000);
-    await redis!.start();
+    await own.redis!.start();
     await waitFor('readyz 200 again', async () => (await http(a, '/readyz')).status === 200, 15_000);
     await waitFor('traffic after the restart', () => acked.length >= 60, 20_000);
     stop = true;
@@ -130,7 +114,7 @@ describe.skipIf(!env.run)('multi-process: Redis restart during traffic', { timeo
     const first = await okAck<{ message: Message }>(late, 'message:send', { clientId: 'late-1', text: 'still there?' });
     await waitFor('routing after the restart', () => assigned.some((c) => c.id === first.message.conversationId));
 
-    const errors = cluster!.nodes.flatMap((n) => n.logs.filter((l) => Number(l.level) >= 60));
+    const errors = own.cluster!.nodes.flatMap((n) => n.logs.filter((l) => Number(l.level) >= 60));
     expect(errors).toEqual([]);
   });
 });

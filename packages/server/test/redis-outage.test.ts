@@ -1,24 +1,20 @@
 import type { Message } from '@parley/protocol';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   ack,
   addAgent,
   agentSocket,
-  type Cluster,
   collect,
-  createTestDatabase,
   http,
   loginAs,
   okAck,
   services,
   siteKeyOf,
-  startCluster,
-  startOwnRedis,
-  testPrefix,
   visitorSocket,
   waitFor,
 } from './helpers/cluster.js';
+import { useCluster } from './helpers/fixtures.js';
 import { ADMIN } from './helpers/server.js';
 
 /**
@@ -34,26 +30,14 @@ const DOWN = 'redis unreachable';
 const BACK = 'redis reachable again';
 
 describe.skipIf(!env.run)('Redis outage: degrade, do not fail', { timeout: 120_000 }, () => {
-  let redis: Awaited<ReturnType<typeof startOwnRedis>> | undefined;
-  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  let cluster: Cluster | undefined;
+  const own = useCluster(1, { assert: env.assert, ownRedis: true });
   const sockets: Socket[] = [];
-
-  beforeAll(async () => {
-    env.assert();
-    redis = await startOwnRedis();
-    db = await createTestDatabase();
-    cluster = await startCluster({ n: 1, databaseUrl: db.url, redisUrl: redis.url, prefix: testPrefix() });
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const s of sockets) s.disconnect();
-    await cluster?.stop();
-    await db?.drop();
-    await redis?.stop();
   });
 
   it('answers 200 or 503 (never 500), keeps visitors chatting, and logs the outage once', async () => {
-    const node = cluster!.nodes[0]!;
+    const node = own.cluster!.nodes[0]!;
     const base = node.url;
     const admin = await loginAs(base);
     const siteKey = await siteKeyOf(base, admin);
@@ -69,7 +53,7 @@ describe.skipIf(!env.run)('Redis outage: degrade, do not fail', { timeout: 120_0
     const before = await okAck<{ message: Message }>(visitor, 'message:send', { clientId: 'o-1', text: 'before' });
     await waitFor('the conversation routed', () => assigned.some((c) => c.id === before.message.conversationId));
 
-    await redis!.stop();
+    await own.redis!.stop();
     await waitFor('readyz 503 while Redis is down', async () => (await http(base, '/readyz')).status === 503);
 
     // Login works on the in-process throttle counters; a wrong password is still refused.
@@ -103,7 +87,7 @@ describe.skipIf(!env.run)('Redis outage: degrade, do not fail', { timeout: 120_0
     expect(first.ok).toBe(true);
     await waitFor('the newcomer routed', () => assigned.some((c) => c.id === first.message?.conversationId));
 
-    await redis!.start();
+    await own.redis!.start();
     await waitFor('readyz 200 again', async () => (await http(base, '/readyz')).status === 200);
     await waitFor('the back line', () => node.logs.some((l) => l.msg === BACK));
     const after = await okAck<{ message: Message }>(visitor, 'message:send', { clientId: 'o-3', text: 'after' });

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll } from 'vitest';
 import { expectNoCrashLogs } from './adversary.js';
 import { login } from './clients.js';
-import { type Cluster, createTestDatabase, deletePrefix, REDIS_URL, startCluster, testPrefix } from './cluster.js';
+import {
+  type Cluster,
+  createTestDatabase,
+  deletePrefix,
+  REDIS_URL,
+  startCluster,
+  startOwnRedis,
+  testPrefix,
+} from './cluster.js';
 import { type RunningServer, removeDir, startServer } from './server.js';
 
 /**
@@ -27,18 +35,27 @@ export function useServer(env: Record<string, string> = {}) {
   return fixture;
 }
 
-/** `n` processes sharing a fresh PostgreSQL database and Redis (under a key prefix removed afterwards). */
-export function useCluster(n: number, opts: { env?: Record<string, string>; assert: () => void }) {
-  const fixture = { urls: [] as string[], cluster: undefined as Cluster | undefined };
+/**
+ * `n` processes sharing a fresh PostgreSQL database and Redis (under a key prefix removed afterwards).
+ * `ownRedis`: a throwaway redis-server of the suite's own instead (`fixture.redis`), which a test may stop
+ * and start again.
+ */
+export function useCluster(n: number, opts: { env?: Record<string, string>; assert: () => void; ownRedis?: boolean }) {
+  const fixture = {
+    urls: [] as string[],
+    cluster: undefined as Cluster | undefined,
+    redis: undefined as Awaited<ReturnType<typeof startOwnRedis>> | undefined,
+  };
   let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
   const prefix = testPrefix();
   beforeAll(async () => {
     opts.assert();
+    if (opts.ownRedis) fixture.redis = await startOwnRedis();
     db = await createTestDatabase();
     fixture.cluster = await startCluster({
       n,
       databaseUrl: db.url,
-      redisUrl: REDIS_URL,
+      redisUrl: fixture.redis?.url ?? REDIS_URL,
       prefix,
       ...(opts.env ? { env: opts.env } : {}),
     });
@@ -47,7 +64,8 @@ export function useCluster(n: number, opts: { env?: Record<string, string>; asse
   afterAll(async () => {
     await fixture.cluster?.stop();
     await db?.drop();
-    await deletePrefix(REDIS_URL, prefix).catch(() => {});
+    if (fixture.redis) await fixture.redis.stop();
+    else await deletePrefix(REDIS_URL, prefix).catch(() => {});
   });
   return fixture;
 }
