@@ -5,9 +5,11 @@ import type { Coordinator } from '../coord/coordinator.js';
  *
  * Reserve, then check: every attempt first takes a slot with the coordinator's atomic `increment` (each
  * concurrent attempt gets its own count), and only an attempt whose slot is within the limit is evaluated.
- * A slot is a failure until released: a success, a refusal (429) and an attempt that never got to check
- * the password (store down) release theirs by bumping a second counter, so a tier's outstanding failures
- * are `attempts - released`. Nobody resets anyone's count: a success releases only its own slot.
+ * A slot is a failure until released: a success and an attempt that never got to check the password
+ * (store down) release theirs by bumping a second counter, so a tier's outstanding failures are
+ * `attempts - released`. Nobody resets anyone's count: a success releases only its own slot. A refused
+ * attempt (429) keeps its slots: the released count is read after the increment, so a release by a
+ * refused attempt could let a concurrent one that read it late be evaluated beyond the cap.
  *
  * Three tiers, checked in this order, each a window of `windowMs` from the tier's first attempt:
  * - the (email, address) pair: `maxFailures` — the hard lock, which costs an attacker only their own pair;
@@ -38,7 +40,7 @@ export function loginThrottle(coord: Coordinator, limits: { maxFailures: number;
   }
 
   return {
-    /** Reserves a slot in every tier, or returns null (the attempt is refused, and holds no slot). */
+    /** Reserves a slot in every tier, or returns null (refused: it keeps the slots it took). */
     async admit(email: string, ip: string): Promise<LoginTicket | null> {
       const id = email.toLowerCase();
       const tiers: [string, number][] = [
@@ -46,15 +48,8 @@ export function loginThrottle(coord: Coordinator, limits: { maxFailures: number;
         [`ip:${ip}`, maxFailures * 4],
         [`email:${id}`, maxFailures * 20],
       ];
-      const held: string[] = [];
-      for (const [key, cap] of tiers) {
-        held.push(key);
-        if (!(await reserve(key, cap))) {
-          await release(held);
-          return null;
-        }
-      }
-      return { keys: held };
+      for (const [key, cap] of tiers) if (!(await reserve(key, cap))) return null;
+      return { keys: tiers.map(([key]) => key) };
     },
     /** Gives the slots back: the attempt succeeded, or was not a wrong guess. */
     release: (ticket: LoginTicket) => release(ticket.keys),
