@@ -16,7 +16,7 @@ import {
   setStatus,
   useAppState,
   useRoute,
-} from '../state.js';
+} from '../state/index.js';
 import { Dashboard } from './Dashboard.js';
 import { HelpOverlay } from './Help.js';
 import { Avatar, Icon } from './Icon.js';

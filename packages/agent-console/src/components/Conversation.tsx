@@ -1,7 +1,7 @@
 import type { CannedResponse, Conversation } from '@parley/protocol';
 import type { ComponentChildren, Ref } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { type Handover, handoverTo } from '../inbox-order.js';
+import { type Handover, handoverTo } from '../state/inbox-order.js';
 import {
   acceptConversation,
   agentTyping,
@@ -17,7 +17,7 @@ import {
   sendMessage,
   setState,
   transferConversation,
-} from '../state.js';
+} from '../state/index.js';
 import { clockTime, dayLabel, linkify, visitorLabel } from '../util.js';
 import { Avatar, Icon } from './Icon.js';
 import { Toasts } from './Toasts.js';

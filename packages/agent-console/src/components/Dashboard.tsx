@@ -1,7 +1,7 @@
 import type { LiveStats, PeriodStats } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api.js';
-import { errorText, getState, useAppState } from '../state.js';
+import { errorText, getState, useAppState } from '../state/index.js';
+import { api } from '../transport/api.js';
 import { formatDuration } from '../util.js';
 import { BarChart, RatingBars } from './Charts.js';
 import { Avatar, Icon } from './Icon.js';

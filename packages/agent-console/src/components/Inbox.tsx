@@ -15,7 +15,7 @@ import {
   unreadIn,
   useAppState,
   waitingIds,
-} from '../state.js';
+} from '../state/index.js';
 import { since, visitorLabel } from '../util.js';
 import { ConversationView } from './Conversation.js';
 import { Avatar, Icon } from './Icon.js';

@@ -1,7 +1,15 @@
 import type { CannedResponse, Role, Site } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
-import { type AgentRow, errorText, navigate, refreshAgents, refreshCanned, toast, useAppState } from '../state.js';
+import {
+  type AgentRow,
+  errorText,
+  navigate,
+  refreshAgents,
+  refreshCanned,
+  toast,
+  useAppState,
+} from '../state/index.js';
+import { api } from '../transport/api.js';
 import { Avatar, Icon } from './Icon.js';
 
 type SiteWithSecret = Site & { identitySecret: string };

@@ -1,4 +1,4 @@
-import { dismissToast, type State } from '../state.js';
+import { dismissToast, type State } from '../state/index.js';
 import { Icon } from './Icon.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Conversation, VerifiedField, VisitorProfile } from '@parley/protocol';
 import type { ComponentChildren } from 'preact';
-import { openConversation, type State, type VisitorDetail } from '../state.js';
+import { openConversation, type State, type VisitorDetail } from '../state/index.js';
 import { hostOf, parseUserAgent, shortDate, visitorLabel } from '../util.js';
 import { Avatar, Icon, type IconName } from './Icon.js';
 

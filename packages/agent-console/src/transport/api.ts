@@ -12,7 +12,8 @@ export class ApiError extends Error {
   }
 }
 
-let token: string | null = readToken();
+/** The bearer token, read from localStorage on first use (undefined: not read yet). */
+let token: string | null | undefined;
 let onUnauthorized: (() => void) | null = null;
 
 function readToken(): string | null {
@@ -24,6 +25,7 @@ function readToken(): string | null {
 }
 
 export function getToken(): string | null {
+  if (token === undefined) token = readToken();
   return token;
 }
 
@@ -44,7 +46,8 @@ export function whenUnauthorized(fn: () => void) {
 export async function api<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
+  const bearer = getToken();
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -58,8 +61,14 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
   if (!res.ok) {
-    if (res.status === 401 && token && onUnauthorized) onUnauthorized();
+    if (res.status === 401 && bearer && onUnauthorized) onUnauthorized();
     throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? res.statusText);
   }
   return data as T;
+}
+
+/** The text a toast or a form shows for a failed request. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong';
 }
