@@ -22,7 +22,7 @@ import { HelpOverlay } from './Help.js';
 import { Avatar, Icon } from './Icon.js';
 import { Inbox } from './Inbox.js';
 import { Login } from './Login.js';
-import { Settings } from './Settings.js';
+import { Settings } from './settings/Settings.js';
 import { Toasts } from './Toasts.js';
 
 export function App() {

@@ -17,7 +17,7 @@ import {
   waitingIds,
 } from '../state/index.js';
 import { since, visitorLabel } from '../util.js';
-import { ConversationView } from './Conversation.js';
+import { ConversationView } from './conversation/ConversationView.js';
 import { Avatar, Icon } from './Icon.js';
 import { VisitorPanel } from './Visitor.js';
 
