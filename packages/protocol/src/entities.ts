@@ -200,3 +200,7 @@ export type VisitorBlock = {
   createdByName: string | null;
   createdAt: string;
 };
+
+/** Supervisors and admins see every conversation and may act on any of them. */
+export const isSupervisor = (agent: { role: Role } | null | undefined): boolean =>
+  agent?.role === 'supervisor' || agent?.role === 'admin';

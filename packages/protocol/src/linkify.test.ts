@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkify, safeHref } from './linkify';
+import { linkify, safeHref } from './linkify.js';
 
 describe('linkify', () => {
   it('keeps plain text as one text part', () => {
