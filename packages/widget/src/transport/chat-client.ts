@@ -1,4 +1,5 @@
 import type { Conversation, Message, VisitorClientEvents, VisitorServerEvents, VisitorSession } from '@parley/protocol';
+import { PREVIEW_MAX, TITLE_MAX, URL_MAX } from '@parley/protocol/limits';
 import { io, type Socket } from 'socket.io-client';
 import type { IdentifyData } from '../shared/bridge';
 import { readItem, storageKeys, writeItem } from '../shared/storage';
@@ -165,7 +166,7 @@ export class ChatClient {
     const now = Date.now();
     if (text && now - this.typingSentAt > TYPING_THROTTLE) {
       this.typingSentAt = now;
-      socket.volatile.emit('typing', { typing: true, preview: text.slice(0, 500) });
+      socket.volatile.emit('typing', { typing: true, preview: text.slice(0, PREVIEW_MAX) });
     }
     clearTimeout(this.typingIdle);
     this.typingIdle = setTimeout(() => this.stopTyping(), text ? TYPING_IDLE : 0);
@@ -249,8 +250,8 @@ export class ChatClient {
     this.socket?.emit(
       'visitor:context',
       {
-        url: location.href.slice(0, 2048),
-        title: document.title.slice(0, 300),
+        url: location.href.slice(0, URL_MAX),
+        title: document.title.slice(0, TITLE_MAX),
         referrer: document.referrer.slice(0, 2048),
         locale: navigator.language.slice(0, 35),
       },
