@@ -35,7 +35,7 @@ export function Dashboard() {
   const loadStats = async () => {
     try {
       const { from, to } = range(period);
-      setStats(await api<PeriodStats>(`/api/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`));
+      setStats(await api('GET /api/stats', { query: { from, to } }));
       setError(null);
     } catch (err) {
       setError(errorText(err));
@@ -43,7 +43,7 @@ export function Dashboard() {
   };
   const loadLive = async () => {
     try {
-      setLive(await api<LiveStats>('/api/stats/live'));
+      setLive(await api('GET /api/stats/live'));
     } catch (err) {
       setError(errorText(err));
     }

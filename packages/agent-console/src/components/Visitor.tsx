@@ -1,6 +1,6 @@
 import type { Conversation, VerifiedField, VisitorProfile } from '@parley/protocol';
 import type { ComponentChildren } from 'preact';
-import { openConversation, type State, type VisitorDetail } from '../state/index.js';
+import { openConversation, type State } from '../state/index.js';
 import { hostOf, parseUserAgent, shortDate, visitorLabel } from '../util.js';
 import { Avatar, Icon, type IconName } from './Icon.js';
 
@@ -17,7 +17,7 @@ function Row({ icon, label, children }: { icon: IconName; label: string; childre
 }
 
 /** Exactly the fields the site signed (an older server only tells whether the userId is). */
-function verifiedFieldsOf(visitor: VisitorDetail | null): VerifiedField[] {
+function verifiedFieldsOf(visitor: VisitorProfile | null): VerifiedField[] {
   if (!visitor) return [];
   return (visitor as Partial<VisitorProfile>).verifiedFields ?? (visitor.verified ? ['userId'] : []);
 }

@@ -1,6 +1,6 @@
 import type { AgentStatus } from '@parley/protocol';
+import { newClientId } from '@parley/protocol/client-id';
 import { api, errorText } from '../transport/api.js';
-import { newClientId } from '../util.js';
 import { currentConnection, getState, request, setState, toast } from './app.js';
 import { stepWaiting } from './inbox-order.js';
 import { applyConversation, loadConversation, refreshAgents } from './loaders.js';
@@ -151,7 +151,8 @@ export async function transferConversation(id: string, toAgentId: string | null,
 
 /** Blocks the visitor (by visitor and address, on this site): closes the chat and disconnects them. */
 export async function blockVisitor(id: string, reason: string) {
-  await api(`/api/conversations/${encodeURIComponent(id)}/block`, {
+  await api('POST /api/conversations/:id/block', {
+    params: { id },
     body: reason.trim() ? { reason: reason.trim() } : {},
   });
   toast('Visitor blocked — the conversation is closed');

@@ -1,7 +1,8 @@
+import { isSupervisor } from '@parley/protocol/entities';
 import { ApiError } from '../transport/api.js';
 import type { AckOf, ClientEvent, Connection, PayloadOf } from '../transport/connection.js';
 import { toastAdded, toastDismissed } from './reducers.js';
-import { deriveShownOrder, isSupervisor } from './selectors.js';
+import { deriveShownOrder } from './selectors.js';
 import { createStore } from './store.js';
 import { initialState, type State, type Toast } from './types.js';
 

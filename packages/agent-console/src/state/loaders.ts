@@ -1,26 +1,22 @@
-import type { CannedResponse, Conversation, Message } from '@parley/protocol';
+import type { Conversation } from '@parley/protocol';
+import type { ConversationPage } from '@parley/protocol/rest';
 import { api, errorText } from '../transport/api.js';
 import { getState, request, setState, toast } from './app.js';
 import { conversationChanged, conversationJoined, inboxLoaded, olderClosedLoaded, summaryLoaded } from './reducers.js';
-import type { AgentRow, ConversationDetail } from './types.js';
 
 /** Loaders: read from the server (REST or the connection) into the store; failures become toasts. */
 
 export async function loadSummary(id: string) {
   try {
-    const { messages } = await api<{ messages: Message[] }>(`/api/conversations/${encodeURIComponent(id)}/messages`);
+    const { messages } = await api('GET /api/conversations/:id/messages', { params: { id } });
     setState((s) => summaryLoaded(s, id, messages));
   } catch {
     // the inbox still works without a preview
   }
 }
 
-type ConversationPage = { conversations: Conversation[]; nextCursor: string | null };
-
 const conversationPage = (status: 'open' | 'closed', limit: number, cursor: string | null = null) =>
-  api<ConversationPage>(
-    `/api/conversations?status=${status}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-  );
+  api('GET /api/conversations', { query: { status, limit, cursor: cursor || undefined } });
 
 /** Every open conversation (pages of 200, at most 2 000): the queue and the tabs must not miss any. */
 async function allOpenConversations(): Promise<Conversation[]> {
@@ -76,7 +72,7 @@ export async function loadOlderClosed() {
 
 export async function refreshAgents() {
   try {
-    const { agents } = await api<{ agents: AgentRow[] }>('/api/agents');
+    const { agents } = await api('GET /api/agents');
     setState({ agents });
   } catch {
     // optional
@@ -85,7 +81,7 @@ export async function refreshAgents() {
 
 export async function refreshCanned() {
   try {
-    const { canned } = await api<{ canned: CannedResponse[] }>('/api/canned');
+    const { canned } = await api('GET /api/canned');
     setState({ canned });
   } catch {
     // optional
@@ -94,7 +90,7 @@ export async function refreshCanned() {
 
 export async function loadDetail(id: string) {
   try {
-    const detail = await api<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`);
+    const detail = await api('GET /api/conversations/:id', { params: { id } });
     setState((s) => ({ details: { ...s.details, [id]: detail } }));
   } catch {
     // sidebar shows what it has

@@ -1,10 +1,9 @@
-import type { Agent, Conversation } from '@parley/protocol';
+import type { Conversation } from '@parley/protocol';
+import { isSupervisor } from '@parley/protocol/entities';
 import { keepOrder, rankByWait, sortByOrder, waitingForMe } from './inbox-order.js';
 import { EMPTY_SUMMARY, type State, type Summary, type Tab } from './types.js';
 
 /** Pure reads of the state: what the views list and count. Unit-tested in selectors.test.ts. */
-
-export const isSupervisor = (agent: Agent | null) => agent?.role === 'supervisor' || agent?.role === 'admin';
 
 /** How many conversations are assigned to me. */
 export function myLoad(s: State): number {

@@ -13,7 +13,7 @@ import { initialState } from './types.js';
 const SESSION_ENDED = 'Your session has ended. Please sign in again.';
 
 export async function login(email: string, password: string) {
-  const res = await api<{ token: string; agent: Agent }>('/api/auth/login', { body: { email, password } });
+  const res = await api('POST /api/auth/login', { body: { email, password } });
   setToken(res.token);
   await start(res.agent);
 }
@@ -31,7 +31,7 @@ export async function boot() {
   whenUnauthorized(() => void logout(false, SESSION_ENDED));
   if (!getToken()) return setState({ booting: false });
   try {
-    const { agent } = await api<{ agent: Agent }>('/api/me');
+    const { agent } = await api('GET /api/me');
     await start(agent);
   } catch {
     setToken(null);
@@ -41,7 +41,7 @@ export async function boot() {
 
 /** Signs out; `reason` is shown on the login form when the server, not the agent, ended the session. */
 export async function logout(callServer = true, reason: string | null = null) {
-  if (callServer) await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+  if (callServer) await api('POST /api/auth/logout').catch(() => {});
   currentConnection()?.close();
   setConnection(null);
   setToken(null);
@@ -56,7 +56,7 @@ function connect(token: string) {
     connect() {
       setState({ connection: 'connected' });
       // The server reconnects an agent's sockets when an admin changes their role or name: show the new one.
-      void api<{ agent: Agent }>('/api/me').then(
+      void api('GET /api/me').then(
         ({ agent }) => setState({ me: agent }),
         () => {},
       );

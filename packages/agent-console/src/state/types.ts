@@ -1,11 +1,11 @@
-import type { Agent, AgentStatus, Author, CannedResponse, Conversation, Message, PageContext } from '@parley/protocol';
+import type { Agent, AgentStatus, Author, CannedResponse, Conversation, Message } from '@parley/protocol';
+import type { AgentWithPresence, ConversationDetail } from '@parley/protocol/rest';
 
 /** The console's state: one immutable object (state/store.ts), changed by reducers (state/reducers.ts). */
 
 export type Tab = 'queue' | 'mine' | 'all' | 'closed';
 export type Delivery = 'sending' | 'sent' | 'failed';
 export type ChatMessage = Message & { delivery?: Delivery };
-export type AgentRow = Agent & { status: AgentStatus | 'offline'; load: number };
 
 /** What the inbox shows about a conversation beyond the Conversation itself. */
 export type Summary = {
@@ -23,23 +23,6 @@ export type Summary = {
   seq: number;
 };
 
-export type VisitorDetail = {
-  id: string;
-  name: string | null;
-  email: string | null;
-  userId: string | null;
-  verified: boolean;
-  context: PageContext;
-  createdAt: string;
-  lastSeenAt: string;
-};
-
-export type ConversationDetail = {
-  conversation: Conversation;
-  visitor: VisitorDetail | null;
-  pastConversations: Conversation[];
-};
-
 export type Toast = { id: number; text: string; kind: 'info' | 'error' };
 
 export type State = {
@@ -52,7 +35,7 @@ export type State = {
   messages: Record<string, ChatMessage[]>;
   details: Record<string, ConversationDetail>;
   typing: Record<string, { preview: string | null; at: number }>;
-  agents: AgentRow[];
+  agents: AgentWithPresence[];
   canned: CannedResponse[];
   activeId: string | null;
   tab: Tab;

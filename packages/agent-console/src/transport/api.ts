@@ -1,3 +1,5 @@
+import { type RestRequest, type RestResponse, type RestRoute, restUrl } from '@parley/protocol/rest';
+
 /** REST client: JSON in and out, bearer token from the login, `{error:{code,message}}` → ApiError. */
 
 const TOKEN_KEY = 'parley.console.token';
@@ -43,28 +45,38 @@ export function whenUnauthorized(fn: () => void) {
   onUnauthorized = fn;
 }
 
-export async function api<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
+/** What `api()` takes besides the route: nothing, or the params, query and body the route declares. */
+type ApiArgs<R extends RestRoute> =
+  object extends RestRequest<R> ? [request?: RestRequest<R>] : [request: RestRequest<R>];
+
+/**
+ * Calls a REST route of the protocol by its key (`'GET /api/conversations/:id'`); the request and the answer
+ * are typed by the protocol's route map (`@parley/protocol/rest`).
+ */
+export async function api<R extends RestRoute>(route: R, ...[request]: ApiArgs<R>): Promise<RestResponse<R>> {
+  const { params, query, body } = (request ?? {}) as {
+    params?: Record<string, string>;
+    query?: object;
+    body?: unknown;
+  };
+  const { method, url } = restUrl(route, { params, query });
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const bearer = getToken();
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   let res: Response;
   try {
-    res = await fetch(path, {
-      method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return undefined as RestResponse<R>;
   const data = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
   if (!res.ok) {
     if (res.status === 401 && bearer && onUnauthorized) onUnauthorized();
     throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? res.statusText);
   }
-  return data as T;
+  return data as RestResponse<R>;
 }
 
 /** The text a toast or a form shows for a failed request. */

@@ -1,4 +1,4 @@
-import type { AgentClientEvents, AgentServerEvents } from '@parley/protocol';
+import type { AckPayload, AgentClientEvents, AgentServerEvents } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { ApiError } from './api.js';
 
@@ -11,11 +11,8 @@ import { ApiError } from './api.js';
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 export type ClientEvent = keyof AgentClientEvents;
 export type PayloadOf<E extends ClientEvent> = Parameters<AgentClientEvents[E]>[0];
-/** The successful acknowledgement of `E` (`{ok: true, ...}`); a failed one rejects the request. */
-export type AckOf<E extends ClientEvent> = Extract<
-  Parameters<NonNullable<Parameters<AgentClientEvents[E]>[1]>>[0],
-  { ok: true }
->;
+/** What a successful acknowledgement of `E` carries; a failed one rejects the request. */
+export type AckOf<E extends ClientEvent> = AckPayload<AgentClientEvents, E>;
 
 /** One handler per server event, and what to do when the connection comes, goes or is refused. */
 export type ConnectionHandlers = { [E in keyof AgentServerEvents]: AgentServerEvents[E] } & {

@@ -1,10 +1,10 @@
-import { linkify } from '../../util.js';
+import { linkify } from '@parley/protocol/linkify';
 
 export function MessageText({ text }: { text: string }) {
   return (
     <>
       {linkify(text).map((part, i) =>
-        'href' in part ? (
+        part.kind === 'link' ? (
           <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
             {part.text}
           </a>

@@ -1,7 +1,8 @@
 import type { Role } from '@parley/protocol';
 import { LIMITS } from '@parley/protocol/entities';
+import type { AgentWithPresence, RestBody } from '@parley/protocol/rest';
 import { useEffect, useState } from 'preact/hooks';
-import { type AgentRow, errorText, refreshAgents, toast, useAppState } from '../../state/index.js';
+import { errorText, refreshAgents, toast, useAppState } from '../../state/index.js';
 import { api } from '../../transport/api.js';
 import { Avatar } from '../Icon.js';
 import { FormFooter } from './FormFooter.js';
@@ -13,9 +14,9 @@ export function Agents() {
   useEffect(() => {
     void refreshAgents();
   }, []);
-  const patch = async (agent: AgentRow, body: Record<string, unknown>, done: string) => {
+  const patch = async (agent: AgentWithPresence, body: RestBody<'PATCH /api/agents/:id'>, done: string) => {
     try {
-      await api(`/api/agents/${encodeURIComponent(agent.id)}`, { method: 'PATCH', body });
+      await api('PATCH /api/agents/:id', { params: { id: agent.id }, body });
       toast(done);
       await refreshAgents();
     } catch (err) {
@@ -26,7 +27,7 @@ export function Agents() {
     e.preventDefault();
     setError(null);
     try {
-      await api('/api/agents', {
+      await api('POST /api/agents', {
         body: { ...form, name: form.name.trim(), email: form.email.trim(), maxChats: Number(form.maxChats) },
       });
       toast(`${form.name} can now log in`);
@@ -70,7 +71,7 @@ export function Agents() {
                     value={a.role}
                     disabled={a.id === s.me?.id}
                     onChange={(e) =>
-                      void patch(a, { role: (e.currentTarget as HTMLSelectElement).value }, 'Role updated')
+                      void patch(a, { role: (e.currentTarget as HTMLSelectElement).value as Role }, 'Role updated')
                     }
                   >
                     <option value="agent">Agent</option>

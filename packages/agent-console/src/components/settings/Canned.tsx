@@ -17,7 +17,7 @@ export function Canned() {
     e.preventDefault();
     setError(null);
     try {
-      await api('/api/canned', { body: { shortcut: shortcut.replace(/^\//, '').trim(), text: text.trim() } });
+      await api('POST /api/canned', { body: { shortcut: shortcut.replace(/^\//, '').trim(), text: text.trim() } });
       toast(`/${shortcut.replace(/^\//, '')} saved`);
       setShortcut('');
       setText('');

@@ -11,7 +11,7 @@ export function CannedItem({ c }: { c: CannedResponse }) {
   const save = async (e: Event) => {
     e.preventDefault();
     try {
-      await api(`/api/canned/${encodeURIComponent(c.id)}`, { method: 'PATCH', body: { shortcut, text } });
+      await api('PATCH /api/canned/:id', { params: { id: c.id }, body: { shortcut, text } });
       toast('Saved');
       setEditing(false);
       await refreshCanned();
@@ -21,7 +21,7 @@ export function CannedItem({ c }: { c: CannedResponse }) {
   };
   const remove = async () => {
     try {
-      await api(`/api/canned/${encodeURIComponent(c.id)}`, { method: 'DELETE' });
+      await api('DELETE /api/canned/:id', { params: { id: c.id } });
       toast(`/${c.shortcut} deleted`);
       await refreshCanned();
     } catch (err) {

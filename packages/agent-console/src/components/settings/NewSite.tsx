@@ -1,9 +1,10 @@
 import { LIMITS } from '@parley/protocol/entities';
+import type { SiteWithSecret } from '@parley/protocol/rest';
 import { useState } from 'preact/hooks';
 import { errorText, toast } from '../../state/index.js';
 import { api } from '../../transport/api.js';
 import { FormFooter } from './FormFooter.js';
-import { originsFrom, type SiteWithSecret } from './site-types.js';
+import { originsFrom } from './origins.js';
 
 export function NewSite({ onCreated }: { onCreated: (site: SiteWithSecret) => void }) {
   const [name, setName] = useState('');
@@ -13,7 +14,7 @@ export function NewSite({ onCreated }: { onCreated: (site: SiteWithSecret) => vo
     e.preventDefault();
     setError(null);
     try {
-      const site = await api<SiteWithSecret>('/api/sites', {
+      const site = await api('POST /api/sites', {
         body: { name: name.trim(), allowedOrigins: originsFrom(origins) },
       });
       toast(`Site “${site.name}” created`);

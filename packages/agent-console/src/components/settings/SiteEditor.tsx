@@ -1,11 +1,13 @@
+import type { SiteSettings } from '@parley/protocol';
 import { LIMITS } from '@parley/protocol/entities';
+import type { SiteWithSecret } from '@parley/protocol/rest';
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, toast } from '../../state/index.js';
 import { api } from '../../transport/api.js';
 import { Icon } from '../Icon.js';
 import { copy } from './copy.js';
 import { FormFooter } from './FormFooter.js';
-import { originsFrom, type SiteWithSecret } from './site-types.js';
+import { originsFrom } from './origins.js';
 
 export function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void }) {
   const [site, setSite] = useState<SiteWithSecret | null>(null);
@@ -13,7 +15,7 @@ export function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void })
     name: '',
     origins: '',
     color: '#4f46e5',
-    position: 'right',
+    position: 'right' as SiteSettings['position'],
     greeting: '',
     preChat: false,
   });
@@ -23,7 +25,7 @@ export function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void })
   useEffect(() => {
     void (async () => {
       try {
-        const { site } = await api<{ site: SiteWithSecret }>(`/api/sites/${encodeURIComponent(id)}`);
+        const { site } = await api('GET /api/sites/:id', { params: { id } });
         setSite(site);
         setDraft({
           name: site.name,
@@ -45,8 +47,8 @@ export function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void })
     setSaving(true);
     setError(null);
     try {
-      const { site: saved } = await api<{ site: SiteWithSecret }>(`/api/sites/${encodeURIComponent(id)}`, {
-        method: 'PATCH',
+      const { site: saved } = await api('PATCH /api/sites/:id', {
+        params: { id },
         body: {
           name: draft.name.trim(),
           allowedOrigins: originsFrom(draft.origins),

@@ -12,7 +12,7 @@ export function Sites() {
   const [creating, setCreating] = useState(false);
   const load = async () => {
     try {
-      const { sites } = await api<{ sites: Site[] }>('/api/sites');
+      const { sites } = await api('GET /api/sites');
       setSites(sites);
       if (!selected && sites[0]) setSelected(sites[0].id);
     } catch (err) {
