@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { App } from './components/App.js';
+import { App } from './components/shell/App.js';
 import { startConsole } from './state/index.js';
 import './styles.css';
 
