@@ -1,7 +1,7 @@
 import type { Conversation, VerifiedField, VisitorProfile } from '@parley/protocol';
 import type { ComponentChildren } from 'preact';
+import { hostOf, parseUserAgent, shortDate, visitorLabel } from '../format.js';
 import { openConversation, type State } from '../state/index.js';
-import { hostOf, parseUserAgent, shortDate, visitorLabel } from '../util.js';
 import { Avatar, Icon, type IconName } from './Icon.js';
 
 function Row({ icon, label, children }: { icon: IconName; label: string; children: ComponentChildren }) {

@@ -1,6 +1,6 @@
 import type { AgentServerEvents } from '@parley/protocol';
 import { chime, desktopNotify } from '../alerts.js';
-import { visitorLabel } from '../util.js';
+import { visitorLabel } from '../format.js';
 import { openConversation } from './actions.js';
 import { getState, setState, toast } from './app.js';
 import { applyConversation, loadConversation, loadSummary, refreshInbox } from './loaders.js';

@@ -1,7 +1,7 @@
 import type { Conversation } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { visitorLabel } from '../../format.js';
 import { blockVisitor, setState } from '../../state/index.js';
-import { visitorLabel } from '../../util.js';
 import { FormDialog } from './FormDialog.js';
 
 export function BlockDialog({ conversation: c }: { conversation: Conversation }) {

@@ -1,8 +1,8 @@
 import type { CannedResponse, Conversation } from '@parley/protocol';
 import { LIMITS } from '@parley/protocol/entities';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { visitorLabel } from '../../format.js';
 import { agentTyping, type State, sendMessage, setState } from '../../state/index.js';
-import { visitorLabel } from '../../util.js';
 import { Icon } from '../Icon.js';
 import { cannedMatches } from './canned-matches.js';
 

@@ -1,4 +1,5 @@
 import type { Conversation } from '@parley/protocol';
+import { visitorLabel } from '../../format.js';
 import { handoverTo } from '../../state/inbox-order.js';
 import {
   canSupervise,
@@ -8,7 +9,6 @@ import {
   type State,
   setState,
 } from '../../state/index.js';
-import { visitorLabel } from '../../util.js';
 import { Icon } from '../Icon.js';
 import { Toasts } from '../Toasts.js';
 import { AcceptButton } from './AcceptButton.js';

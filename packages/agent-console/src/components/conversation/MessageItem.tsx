@@ -1,6 +1,6 @@
 import type { Conversation } from '@parley/protocol';
+import { clockTime, visitorLabel } from '../../format.js';
 import type { ChatMessage } from '../../state/index.js';
-import { clockTime, visitorLabel } from '../../util.js';
 import { Avatar, Icon } from '../Icon.js';
 import { DeliveryState } from './DeliveryState.js';
 import { MessageText } from './MessageText.js';

@@ -1,7 +1,7 @@
 import type { Conversation } from '@parley/protocol';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { dayLabel } from '../../format.js';
 import type { ChatMessage } from '../../state/index.js';
-import { dayLabel } from '../../util.js';
 import { MessageItem } from './MessageItem.js';
 
 export function Thread({

@@ -1,6 +1,6 @@
 import type { Conversation } from '@parley/protocol';
+import { since, visitorLabel } from '../../format.js';
 import { acceptConversation, openConversation, type State, type Summary, summaryOf } from '../../state/index.js';
-import { since, visitorLabel } from '../../util.js';
 import { Avatar, Icon } from '../Icon.js';
 
 /** "You: " before my own last reply, "Ana: " before a colleague's (a chat handed over), nothing before a visitor's. */

@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { unlockAlerts } from '../../alerts.js';
 import { canSupervise, openConversation, useAppState, useRoute } from '../../state/index.js';
-import { Dashboard } from '../Dashboard.js';
+import { Dashboard } from '../dashboard/Dashboard.js';
 import { HelpOverlay } from '../Help.js';
 import { Inbox } from '../inbox/Inbox.js';
 import { Login } from '../Login.js';

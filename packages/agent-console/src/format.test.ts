@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, initials, parseUserAgent, since, visitorLabel } from './util.js';
+import { formatDuration, initials, parseUserAgent, since, visitorLabel } from './format.js';
 
 describe('console formatting helpers', () => {
   it('shows durations the way a supervisor reads them', () => {
