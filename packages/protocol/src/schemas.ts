@@ -123,7 +123,8 @@ const origin = z
     }
   }, 'must be an origin like https://example.com');
 
-export const siteSettings = z.object({
+/** Strict: an unknown key is refused (a typo must not be dropped silently), as are the bodies below. */
+export const siteSettings = z.strictObject({
   color: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/)
@@ -134,12 +135,12 @@ export const siteSettings = z.object({
   locale: z.string().max(35).optional(),
 });
 
-export const createSiteBody = z.object({
+export const createSiteBody = z.strictObject({
   name,
   allowedOrigins: z.array(origin).max(50),
   settings: siteSettings.optional(),
 });
-export const updateSiteBody = z.object({
+export const updateSiteBody = z.strictObject({
   name: name.optional(),
   allowedOrigins: z.array(origin).max(50).optional(),
   settings: siteSettings.optional(),
