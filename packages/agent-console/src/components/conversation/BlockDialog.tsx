@@ -1,4 +1,5 @@
 import type { Conversation } from '@parley/protocol';
+import { LIMITS } from '@parley/protocol/entities';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { visitorLabel } from '../../format.js';
 import { blockVisitor, setState } from '../../state/index.js';
@@ -27,7 +28,7 @@ export function BlockDialog({ conversation: c }: { conversation: Conversation })
           ref={ref}
           name="block-reason"
           rows={3}
-          maxLength={500}
+          maxLength={LIMITS.blockReasonMax}
           value={reason}
           placeholder="Abusive language, spam…"
           onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}

@@ -84,12 +84,12 @@ export function Agents() {
                     type="number"
                     class="narrow"
                     min={1}
-                    max={50}
+                    max={LIMITS.maxChatsMax}
                     aria-label={`Max chats of ${a.name}`}
                     value={a.maxChats}
                     onChange={(e) => {
                       const n = Number((e.currentTarget as HTMLInputElement).value);
-                      if (n >= 1 && n <= 50) void patch(a, { maxChats: n }, 'Capacity updated');
+                      if (n >= 1 && n <= LIMITS.maxChatsMax) void patch(a, { maxChats: n }, 'Capacity updated');
                     }}
                   />
                 </td>
@@ -182,7 +182,7 @@ export function Agents() {
               name="agent-max"
               type="number"
               min={1}
-              max={50}
+              max={LIMITS.maxChatsMax}
               value={form.maxChats}
               onInput={(e) => setForm({ ...form, maxChats: Number((e.currentTarget as HTMLInputElement).value) })}
             />

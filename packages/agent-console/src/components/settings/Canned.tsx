@@ -50,7 +50,7 @@ export function Canned() {
               <input
                 name="canned-shortcut"
                 required
-                maxLength={32}
+                maxLength={LIMITS.shortcutMax}
                 pattern="/?[A-Za-z0-9][A-Za-z0-9_\-]*"
                 value={shortcut}
                 onInput={(e) => setShortcut((e.currentTarget as HTMLInputElement).value)}

@@ -138,7 +138,7 @@ export function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void })
           <span>Greeting</span>
           <input
             name="greeting"
-            maxLength={500}
+            maxLength={LIMITS.greetingMax}
             value={draft.greeting}
             onInput={(e) => set({ greeting: (e.currentTarget as HTMLInputElement).value })}
           />
