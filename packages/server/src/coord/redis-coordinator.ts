@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AgentStatus } from '@parley/protocol';
 import type { Config } from '../config.js';
@@ -6,9 +6,14 @@ import { isUnavailable } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentPresence, Coordinator } from './coordinator.js';
 import { createMemoryCoordinator } from './memory-coordinator.js';
-import { createFanoutAdapter, type FanoutAdapter } from './redis-adapter.js';
-import { COMMAND_TIMEOUT_MS, commandClient, connectWithin, type RedisClient, redisHealth } from './redis-client.js';
-import { ALL_PRESENCE, HEARTBEAT, INCREMENT, PRESENCE, SET_CONNECTIONS, SET_STATUS } from './redis-presence-scripts.js';
+import {
+  COMMAND_TIMEOUT_MS,
+  type CommandClient,
+  connectWithin,
+  createCommandClient,
+  createRedisHealth,
+} from './redis-client.js';
+import { type Fanout, openFanout } from './redis-fanout.js';
 
 export type RedisCoordinatorOptions = {
   prefix: string;
@@ -20,25 +25,6 @@ export type RedisCoordinatorOptions = {
 };
 
 export const DEFAULT_HEARTBEAT_MS = 2000;
-
-/** Runs a Lua script by SHA, loading it again after a Redis restart (NOSCRIPT). */
-function scriptRunner(client: RedisClient) {
-  const shas = new Map<string, string>();
-  return async (script: string, keys: string[], args: string[]): Promise<unknown> => {
-    let sha = shas.get(script);
-    if (!sha) {
-      sha = createHash('sha1').update(script).digest('hex');
-      shas.set(script, sha);
-    }
-    const tail = [String(keys.length), ...keys, ...args];
-    try {
-      return await client.sendCommand(['EVALSHA', sha, ...tail]);
-    } catch (error) {
-      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      return client.sendCommand(['EVAL', script, ...tail]);
-    }
-  };
-}
 
 /** A Redis command that got no answer in time (isUnavailable knows the name). */
 class CommandTimeout extends Error {
@@ -82,13 +68,12 @@ const toPresence = (fields: unknown[]): AgentPresence => ({
  * - presence writes land in memory and reach Redis with the next heartbeat (connections) or right after
  *   it (statuses set meanwhile).
  */
-export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinatorOptions): Coordinator {
+export function createRedisCoordinator(client: CommandClient, opts: RedisCoordinatorOptions): Coordinator {
   const prefix = opts.prefix;
   const now = opts.now ?? Date.now;
   const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const ttlMs = heartbeatMs * 3;
   const processId = opts.processId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const run = scriptRunner(client);
   /** This process's live connections per agent, and the last status it knew for them. */
   const local = new Map<string, { connections: Set<string>; status: AgentStatus }>();
   /** The last presence Redis gave per agent: what presence reads answer while Redis is unreachable. */
@@ -134,7 +119,7 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
     if (entry && count === 0) local.delete(agentId);
     const args = [...common(), agentId, processId, String(count), String(ttlMs), entry?.status ?? 'online'];
     return orElse(
-      async () => remember(toPresence((await run(SET_CONNECTIONS, [], args)) as unknown[])),
+      async () => remember(toPresence((await client.setConnections(args)) as unknown[])),
       () => {
         // This process saw its last connection of the agent go: that is the best guess for everyone here.
         if (count === 0) known.set(agentId, { ...offlineView(agentId), connected: false, lastSeenAt: now() });
@@ -143,7 +128,7 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
     );
   };
   const setStatus = async (agentId: string, status: AgentStatus) =>
-    remember(toPresence((await run(SET_STATUS, [], [...common(), agentId, status])) as unknown[]));
+    remember(toPresence((await client.setStatus([...common(), agentId, status])) as unknown[]));
   const sendUnsentStatuses = async () => {
     for (const agentId of unsentStatus) {
       const status = local.get(agentId)?.status ?? known.get(agentId)?.status;
@@ -159,7 +144,7 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
     const args = [...common(), processId, String(ttlMs)];
     for (const [agentId, entry] of local)
       if (entry.connections.size > 0) args.push(agentId, String(entry.connections.size), entry.status);
-    beating = withinDeadline(run(HEARTBEAT, [], args))
+    beating = withinDeadline(client.heartbeat(args))
       .then(() => {
         if (failing) opts.log?.info('presence heartbeat restored');
         failing = false;
@@ -167,7 +152,7 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
         return sendUnsentStatuses();
       })
       .catch((error) => {
-        // Redis being unreachable is logged once by the connection (redis-client.ts redisHealth).
+        // Redis being unreachable is logged once by the connection (redis-client.ts createRedisHealth).
         if (isUnavailable(error)) return;
         if (!failing) opts.log?.warn({ err: error }, 'presence heartbeat failed; retrying');
         failing = true;
@@ -210,14 +195,14 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
     },
     async presence(agentId) {
       return orElse(
-        async () => remember(toPresence((await run(PRESENCE, [], [...common(), agentId])) as unknown[])),
+        async () => remember(toPresence((await client.presence([...common(), agentId])) as unknown[])),
         () => offlineView(agentId),
       );
     },
     async allPresence() {
       return orElse(
         async () => {
-          const flat = (await run(ALL_PRESENCE, [], common())) as unknown[];
+          const flat = (await client.allPresence(common())) as unknown[];
           const out: AgentPresence[] = [];
           for (let i = 0; i + 4 < flat.length; i += 5) out.push(remember(toPresence(flat.slice(i, i + 5))));
           return out;
@@ -227,7 +212,7 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
     },
     async increment(key, windowMs) {
       return orElse(
-        async () => Number(await run(INCREMENT, [`${prefix}${key}`], [String(windowMs)])),
+        () => client.increment(`${prefix}${key}`, windowMs),
         () => spare.increment(key, windowMs),
       );
     },
@@ -268,15 +253,15 @@ export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinat
 export async function createRedisCoordination(
   config: Config,
   log: Logger,
-): Promise<{ coord: Coordinator; adapter: FanoutAdapter['adapter']; onFanoutRecovered: FanoutAdapter['onRecovered'] }> {
+): Promise<{ coord: Coordinator; adapter: Fanout['adapter']; onFanoutRecovered: Fanout['onRecovered'] }> {
   const url = config.redisUrl;
   if (!url) throw new Error('REDIS_URL is required for Redis coordination');
-  const health = redisHealth(log);
-  const client = commandClient(url, log, 'coordination', health);
+  const health = createRedisHealth(log);
+  const client = createCommandClient(url, log, 'coordination', health);
   await connectWithin(client, 10_000, url.replace(/\/\/[^@]*@/, '//'));
-  const fanout = await createFanoutAdapter(url, config.redisPrefix, health);
+  const fanout = await openFanout(url, config.redisPrefix, health);
   const coord = createRedisCoordinator(client, { prefix: config.redisPrefix, log });
-  log.info({ prefix: config.redisPrefix, fanout: fanout.kind }, 'redis coordination ready');
+  log.info({ prefix: config.redisPrefix, fanout: 'streams' }, 'redis coordination ready');
   return {
     adapter: fanout.adapter,
     onFanoutRecovered: fanout.onRecovered,

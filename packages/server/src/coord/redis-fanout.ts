@@ -1,66 +1,46 @@
-import { createShardedAdapter } from '@socket.io/redis-adapter';
-import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import { adapterClient, connectWithin, type RedisClient, type RedisHealth } from './redis-client.js';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { connectWithin, createAdapterClient, type RedisClient, type RedisHealth } from './redis-client.js';
 
 /**
- * Which Socket.IO adapter fans events out between processes. Chosen by measurement (docs/scaling.md,
- * bench/adapter-*.mjs): Redis Streams keeps what was published during a Redis restart (readers resume from
- * their last offset), where pub/sub silently drops it; throughput and latency were comparable.
+ * How Socket.IO events reach the other processes: a Redis Stream. Readers resume from their last offset,
+ * so what is published while Redis restarts (kept in the publisher's bounded offline queue) still arrives;
+ * pub/sub would drop it (docs/scaling.md, "Choosing the Socket.IO adapter").
  */
-export type FanoutKind = 'streams' | 'sharded-pubsub';
-export const DEFAULT_FANOUT: FanoutKind = 'streams';
-
-export type FanoutAdapter = {
-  kind: FanoutKind;
+export type Fanout = {
   /** An adapter factory for `new Server(http, { adapter })`. */
   adapter: (nsp: unknown) => unknown;
-  /** Called each time a fan-out connection is ready again after losing Redis. */
+  /** Called each time the fan-out connection is ready again after losing Redis. */
   onRecovered(fn: () => void): void;
   close(): Promise<void>;
 };
 
 /**
- * Creates the Socket.IO adapter on its own Redis connections (blocking reads and subscriptions must not
- * share the coordination client). Channel and stream names carry the key prefix, so several Parley
- * deployments (or test runs) can share one Redis.
+ * Opens the Socket.IO adapter on its own Redis connection (its blocking reads must not share the
+ * coordination client). Stream and channel names carry the key prefix, so several Parley deployments
+ * (or test runs) can share one Redis.
  */
-export async function createFanoutAdapter(
-  url: string,
-  prefix: string,
-  health: RedisHealth,
-  kind: FanoutKind = DEFAULT_FANOUT,
-): Promise<FanoutAdapter> {
-  const clients: RedisClient[] = [];
+export async function openFanout(url: string, prefix: string, health: RedisHealth): Promise<Fanout> {
   const recovered: (() => void)[] = [];
-  const onRecovered = (fn: () => void) => {
-    recovered.push(fn);
+  const client: RedisClient = createAdapterClient(url, health, 'fanout');
+  await connectWithin(client, 10_000, 'fanout');
+  // Every later 'ready' is a reconnect: events published meanwhile by other processes may be lost.
+  client.on('ready', () => {
+    for (const fn of recovered) fn();
+  });
+  const adapter = createAdapter(client, {
+    streamName: `${prefix}socket.io`,
+    channelPrefix: `${prefix}socket.io`,
+    sessionKeyPrefix: `${prefix}sio:session:`,
+    maxLen: 10_000,
+    blockTimeInMs: 2000,
+  });
+  return {
+    adapter: adapter as Fanout['adapter'],
+    onRecovered(fn) {
+      recovered.push(fn);
+    },
+    async close() {
+      client.destroy();
+    },
   };
-  const open = async (name: string) => {
-    const client = adapterClient(url, health, name);
-    clients.push(client);
-    await connectWithin(client, 10_000, name);
-    // Every later 'ready' is a reconnect: events published meanwhile by other processes may be lost.
-    client.on('ready', () => {
-      for (const fn of recovered) fn();
-    });
-    return client;
-  };
-  const close = async () => {
-    for (const client of clients) client.destroy();
-  };
-  if (kind === 'streams') {
-    const client = await open('fanout');
-    const adapter = createStreamsAdapter(client, {
-      streamName: `${prefix}socket.io`,
-      channelPrefix: `${prefix}socket.io`,
-      sessionKeyPrefix: `${prefix}sio:session:`,
-      maxLen: 10_000,
-      blockTimeInMs: 2000,
-    });
-    return { kind, adapter: adapter as FanoutAdapter['adapter'], onRecovered, close };
-  }
-  const pub = await open('fanout-pub');
-  const sub = await open('fanout-sub');
-  const adapter = createShardedAdapter(pub, sub, { channelPrefix: `${prefix}socket.io`, subscriptionMode: 'dynamic' });
-  return { kind, adapter, onRecovered, close };
 }
