@@ -41,7 +41,6 @@ export async function startParley(config: Config, log: Logger) {
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    pgliteWorker: config.pgliteWorker,
   });
   log.info({ store: store.db.kind, coordination: config.redisUrl ? 'redis' : 'memory' }, 'store ready');
   const { coord, adapter, onFanoutRecovered } = await openCoordinator(config, log);

@@ -30,15 +30,10 @@ export function storeOn(db: SqlDatabase) {
   };
 }
 
-export async function openStore(options: {
-  databaseUrl?: string | undefined;
-  dataDir: string;
-  /** PGlite in a worker thread instead of on the calling thread. */
-  pgliteWorker?: boolean | undefined;
-}): Promise<Store> {
+export async function openStore(options: { databaseUrl?: string | undefined; dataDir: string }): Promise<Store> {
   const db = options.databaseUrl
     ? await openPostgresDatabase(options.databaseUrl)
-    : await openPgliteDatabase(options.dataDir, { worker: options.pgliteWorker ?? false });
+    : await openPgliteDatabase(options.dataDir);
   await migrate(db);
   return storeOn(db);
 }
