@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { pglitePrepared } from './pglite-prepared.js';
+import { createPreparedQuery } from './pglite-prepared.js';
 import { type Row, SESSION_SETTINGS, type SqlDatabase, type SqlExecutor, type Statement, sqlText } from './sql.js';
 
 /**
@@ -25,13 +25,20 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
 }
 
 /**
- * Embedded PostgreSQL (WASM) in a data folder, on the calling thread: every statement runs on the event
- * loop. One connection; PGlite serialises queries itself. A named Statement goes through a prepared
- * statement (pglite-prepared.ts), plain SQL through PGlite's own `query()`.
+ * Embedded PostgreSQL (WASM) in a data folder ('memory://' = in memory), on the calling thread: every
+ * statement runs on the event loop.
  */
 export async function openPgliteDatabase(dataDir: string): Promise<SqlDatabase> {
-  const db = await openPglite(dataDir);
-  const prepared = pglitePrepared(db);
+  return createPgliteDatabase(await openPglite(dataDir));
+}
+
+/**
+ * The SqlDatabase over an open PGlite instance. One connection; PGlite serialises queries itself. A named
+ * Statement goes through a prepared statement (pglite-prepared.ts) when this PGlite supports it, plain
+ * SQL (and every statement otherwise) through PGlite's own `query()`.
+ */
+export async function createPgliteDatabase(db: PGlite): Promise<SqlDatabase> {
+  const prepared = await createPreparedQuery(db);
   const inTransaction = (tx: Pick<PGlite, 'query'>): SqlExecutor => ({
     async query<T extends Row>(sql: string | Statement, params: unknown[] = []) {
       return (await tx.query<T>(sqlText(sql), params)).rows;
@@ -40,7 +47,8 @@ export async function openPgliteDatabase(dataDir: string): Promise<SqlDatabase> 
   return {
     kind: 'pglite',
     async query<T extends Row>(sql: string | Statement, params: unknown[] = []) {
-      return typeof sql === 'string' ? (await db.query<T>(sql, params)).rows : prepared<T>(sql.name, sql.text, params);
+      if (typeof sql === 'string' || !prepared) return (await db.query<T>(sqlText(sql), params)).rows;
+      return prepared<T>(sql.name, sql.text, params);
     },
     transaction: (fn) => db.transaction((tx) => fn(inTransaction(tx))),
     async exec(sql) {
