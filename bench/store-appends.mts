@@ -15,7 +15,7 @@ import type { NewMessage } from '../packages/server/src/store/messages-repo.ts';
 import { migrate } from '../packages/server/src/store/migrations.ts';
 import { openPgliteDatabase } from '../packages/server/src/store/pglite-database.ts';
 import { type SqlDatabase, sqlText } from '../packages/server/src/store/sql.ts';
-import { storeOn } from '../packages/server/src/store/store.ts';
+import { createStore } from '../packages/server/src/store/store.ts';
 
 const args = new Set(process.argv.slice(2));
 const randomPageCost = process.argv.find((a) => a.startsWith('--random-page-cost='))?.split('=')[1];
@@ -25,7 +25,7 @@ if (randomPageCost) await raw.exec(`set random_page_cost = ${Number(randomPageCo
 const db: SqlDatabase = args.has('--unnamed')
   ? { ...raw, query: (sql, params) => raw.query(sqlText(sql), params) }
   : raw;
-const store = storeOn(db);
+const store = createStore(db);
 const site = await store.sites.create({ name: 'bench', allowedOrigins: [] });
 const fill = (sql: string) => raw.exec(sql.replaceAll('$site', `'${site.id}'`));
 const conversations = (from: number, to: number) =>

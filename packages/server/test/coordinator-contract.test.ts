@@ -1,9 +1,9 @@
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../src/coord/coordinator.js';
-import { createMemoryCoordinator } from '../src/coord/memory-coordinator.js';
+import { MemoryCoordinator } from '../src/coord/memory-coordinator.js';
 import { COMMAND_TIMEOUT_MS, type CommandClient, createCommandClient } from '../src/coord/redis-client.js';
-import { createRedisCoordinator } from '../src/coord/redis-coordinator.js';
+import { RedisCoordinator } from '../src/coord/redis-coordinator.js';
 import { createLogger } from '../src/logger.js';
 import { deletePrefix, REDIS_URL, services, sleep, startOwnRedis, testPrefix } from './helpers/cluster.js';
 
@@ -21,7 +21,7 @@ type Factory = { name: string; make(): Promise<Coordinator>; cleanup(): Promise<
 const memoryFactory: Factory = {
   name: 'memory',
   async make() {
-    return createMemoryCoordinator();
+    return new MemoryCoordinator();
   },
   async cleanup() {},
 };
@@ -36,7 +36,7 @@ function redisFactory(): Factory {
       const client = createCommandClient(REDIS_URL, log, 'test');
       await client.connect();
       clients.push(client);
-      return createRedisCoordinator(client, { prefix, heartbeatMs: HEARTBEAT_MS });
+      return new RedisCoordinator(client, { prefix, heartbeatMs: HEARTBEAT_MS });
     },
     async cleanup() {
       for (const c of clients.splice(0)) c.destroy();
@@ -183,7 +183,7 @@ describe.skipIf(!redis.run)('redis coordinator across processes', () => {
     const client = createCommandClient(url, log, 'test');
     await client.connect();
     clients.push(client);
-    const coord = createRedisCoordinator(client, { prefix: p, heartbeatMs: HEARTBEAT_MS });
+    const coord = new RedisCoordinator(client, { prefix: p, heartbeatMs: HEARTBEAT_MS });
     coords.push(coord);
     return { client, coord };
   };

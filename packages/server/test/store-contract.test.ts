@@ -7,7 +7,7 @@ import { migrate } from '../src/store/migrations.js';
 import { openPglite, openPgliteDatabase } from '../src/store/pglite-database.js';
 import { openPostgresDatabase } from '../src/store/postgres-database.js';
 import { isUniqueViolation, statement } from '../src/store/sql.js';
-import { type Store, storeOn } from '../src/store/store.js';
+import { createStore, type Store } from '../src/store/store.js';
 import { createTestDatabase, requirePostgres } from './helpers/postgres.js';
 import { pgliteBackend, postgresBackend, type StoreBackend } from './helpers/store-backends.js';
 
@@ -26,7 +26,7 @@ for (const backend of backends) {
       const opened = await backend.open();
       cleanup = opened.cleanup;
       expect(await migrate(opened.db)).toBeGreaterThan(0);
-      store = storeOn(opened.db);
+      store = createStore(opened.db);
       siteId = (await store.sites.create({ name: 'Test', allowedOrigins: [] })).id;
     }, 60_000);
     afterAll(async () => cleanup?.());
@@ -232,7 +232,7 @@ for (const backend of backends) {
 
     it('stays gap-free when two stores (two processes) batch into the same conversations', async () => {
       const convs = await Promise.all(Array.from({ length: 3 }, () => newConversation()));
-      const second = storeOn(store.db);
+      const second = createStore(store.db);
       // Each clientId is sent twice, once through each "process": stored once.
       const results = await Promise.all(
         Array.from({ length: 120 }, (_, i) =>
@@ -533,7 +533,7 @@ describe.each([
       const { db, drop } = await open();
       try {
         await migrate(db);
-        const store = storeOn(db);
+        const store = createStore(db);
         const site = await store.sites.create({ name: 'Plans', allowedOrigins: [] });
         const conversations = await Promise.all(
           Array.from({ length: 4 }, async () => {

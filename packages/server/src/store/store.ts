@@ -12,9 +12,9 @@ import { statsRepo } from './stats-repo.js';
 import { visitorsRepo } from './visitors-repo.js';
 
 /** Everything the server keeps durably. One interface over PGlite and PostgreSQL. */
-export type Store = ReturnType<typeof storeOn>;
+export type Store = ReturnType<typeof createStore>;
 
-export function storeOn(db: SqlDatabase) {
+export function createStore(db: SqlDatabase) {
   return {
     db,
     settings: settingsRepo(db),
@@ -35,5 +35,5 @@ export async function openStore(options: { databaseUrl?: string | undefined; dat
     ? await openPostgresDatabase(options.databaseUrl)
     : await openPgliteDatabase(options.dataDir);
   await migrate(db);
-  return storeOn(db);
+  return createStore(db);
 }
