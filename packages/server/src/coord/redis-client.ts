@@ -6,7 +6,7 @@ import { COORDINATION_SCRIPTS } from './redis-scripts.js';
 export const COMMAND_TIMEOUT_MS = 1500;
 
 /** Back off 100 ms, 200 ms, … up to 2 s between reconnection attempts, forever. */
-export const reconnectDelay = (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000);
+const reconnectDelay = (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000);
 
 const baseOptions = { socket: { connectTimeout: 2000, reconnectStrategy: reconnectDelay }, pingInterval: 5000 };
 

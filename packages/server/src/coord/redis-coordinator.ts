@@ -26,7 +26,7 @@ export type RedisCoordinatorOptions = {
   release?: () => Promise<void>;
 };
 
-export const DEFAULT_HEARTBEAT_MS = 2000;
+const DEFAULT_HEARTBEAT_MS = 2000;
 
 /** A Redis command that got no answer in time (isUnavailable knows the name). */
 class CommandTimeout extends Error {

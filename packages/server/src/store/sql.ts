@@ -41,7 +41,7 @@ export interface SqlDatabase extends SqlExecutor {
 }
 
 /** PostgreSQL error codes we act on. */
-export const PG_UNIQUE_VIOLATION = '23505';
+const PG_UNIQUE_VIOLATION = '23505';
 
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === PG_UNIQUE_VIOLATION;
