@@ -2,9 +2,9 @@
 // statements prepared (as the server runs them) or as plain SQL (what they cost before), on tables already
 // holding 5 000 conversations and 100 000 messages. `--cached-on-empty` prepares the statements and runs them
 // on empty tables first (a fresh install), then fills the tables: the plan PostgreSQL caches then must still
-// be index-driven. `--cached-on-small` does the same with 500 conversations
-// already there (a young install), then grows them to 50 000: the case of section 11; `--random-page-cost=4` runs it with PostgreSQL's
-// default instead of PGlite's setting (store/pglite-database.ts), to see the before.
+// be index-driven. `--cached-on-small` does the same with 500 conversations already there (a young
+// install), then grows them to 50 000; `--random-page-cost=4` runs it with PostgreSQL's default instead of
+// PGlite's setting (store/pglite-database.ts), to see the before.
 // `--batch-sizes`: a batch of n against n single appends, for n from 1 to 200; with `--auto-plans` PostgreSQL
 // chooses between custom and generic plans itself (plan_cache_mode = auto, the setting before
 // generic plans were forced: it re-planned every batch).
