@@ -2,30 +2,30 @@
 // statements prepared (as the server runs them) or as plain SQL (what they cost before), on tables already
 // holding 5 000 conversations and 100 000 messages. `--cached-on-empty` prepares the statements and runs them
 // on empty tables first (a fresh install), then fills the tables: the plan PostgreSQL caches then must still
-// be index-driven (docs/performance.md, section 4). `--cached-on-small` does the same with 500 conversations
-// already there (a young install), then grows them to 50 000: the case of section 11; `--random-page-cost=4` runs it with PostgreSQL's
-// default instead of PGlite's setting (store/pglite-inline.ts), to see the before.
+// be index-driven. `--cached-on-small` does the same with 500 conversations already there (a young
+// install), then grows them to 50 000; `--random-page-cost=4` runs it with PostgreSQL's default instead of
+// PGlite's setting (store/pglite-database.ts), to see the before.
 // `--batch-sizes`: a batch of n against n single appends, for n from 1 to 200; with `--auto-plans` PostgreSQL
 // chooses between custom and generic plans itself (plan_cache_mode = auto, the setting before
-// docs/performance.md section 8: it re-planned every batch).
+// generic plans were forced: it re-planned every batch).
 // Run: node --import tsx bench/store-appends.mts [--unnamed] [--cached-on-empty | --cached-on-small
 //   [--random-page-cost=4]] [--batch-sizes [--auto-plans]]
 
 import type { NewMessage } from '../packages/server/src/store/messages-repo.ts';
 import { migrate } from '../packages/server/src/store/migrations.ts';
-import { openPgliteInline } from '../packages/server/src/store/pglite-inline.ts';
+import { openPgliteDatabase } from '../packages/server/src/store/pglite-database.ts';
 import { type SqlDatabase, sqlText } from '../packages/server/src/store/sql.ts';
-import { storeOn } from '../packages/server/src/store/store.ts';
+import { createStore } from '../packages/server/src/store/store.ts';
 
 const args = new Set(process.argv.slice(2));
 const randomPageCost = process.argv.find((a) => a.startsWith('--random-page-cost='))?.split('=')[1];
-const raw = await openPgliteInline('memory://');
+const raw = await openPgliteDatabase('memory://');
 await migrate(raw);
 if (randomPageCost) await raw.exec(`set random_page_cost = ${Number(randomPageCost)}`);
 const db: SqlDatabase = args.has('--unnamed')
   ? { ...raw, query: (sql, params) => raw.query(sqlText(sql), params) }
   : raw;
-const store = storeOn(db);
+const store = createStore(db);
 const site = await store.sites.create({ name: 'bench', allowedOrigins: [] });
 const fill = (sql: string) => raw.exec(sql.replaceAll('$site', `'${site.id}'`));
 const conversations = (from: number, to: number) =>

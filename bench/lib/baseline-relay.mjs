@@ -1,7 +1,7 @@
 // The baseline: a bare Socket.IO relay with the same event names as Parley and none of its work
 // (no auth, no validation, no storage, no routing state). Started as its own process, like Parley.
 // BENCH_RELAY_REDIS_URL (two-process runs): several relays joined by the adapter Parley uses (Redis
-// Streams, node-redis, same options as packages/server/src/coord/redis-adapter.ts), with stream and
+// Streams, node-redis, same options as packages/server/src/coord/redis-fanout.ts), with stream and
 // channel names under BENCH_RELAY_REDIS_PREFIX; a visitor's agent is then picked among all processes'
 // agents. Without it: one process, in-memory adapter, the agent picked from a local array.
 import { createServer } from 'node:http';

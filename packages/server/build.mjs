@@ -1,10 +1,8 @@
 import { build } from 'esbuild';
 
 // Bundles the server (and the shared protocol source) into ESM files; npm dependencies stay external.
-// Two entry points: the server, and the worker thread that owns the embedded database
-// (dist/pglite-worker.js, found next to the server code by store/pglite-worker-client.ts).
 await build({
-  entryPoints: { main: 'src/main.ts', 'pglite-worker': 'src/store/pglite-worker.ts' },
+  entryPoints: { main: 'src/main.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

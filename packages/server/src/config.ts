@@ -47,11 +47,6 @@ const envSchema = z.object({
   PARLEY_STATIC_DIR: z.string().optional(),
   /** When set, `GET /metrics` needs `Authorization: Bearer <this>`; unset, it is open. */
   PARLEY_METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
-  /** `1`/`true`: run the embedded PGlite store in its own worker thread instead of on the main thread. */
-  PARLEY_PGLITE_WORKER: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -59,8 +54,6 @@ export type Config = {
   port: number;
   host: string;
   dataDir: string;
-  /** PGlite in a worker thread (PARLEY_PGLITE_WORKER) rather than on the main thread. */
-  pgliteWorker?: boolean;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   redisPrefix: string;
@@ -108,7 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
-    pgliteWorker: e.PARLEY_PGLITE_WORKER,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.PARLEY_REDIS_PREFIX,

@@ -6,7 +6,7 @@ import { Server as SocketServer } from 'socket.io';
 import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import type { Coordinator } from './coord/coordinator.js';
-import { createMemoryCoordinator } from './coord/memory-coordinator.js';
+import { MemoryCoordinator } from './coord/memory-coordinator.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
 import { ModerationService } from './domain/moderation.js';
@@ -31,9 +31,9 @@ async function openCoordinator(
   config: Config,
   log: Logger,
 ): Promise<{ coord: Coordinator; adapter?: unknown; onFanoutRecovered?: (fn: () => void) => void }> {
-  if (!config.redisUrl) return { coord: createMemoryCoordinator() };
-  const { createRedisCoordination } = await import('./coord/redis-coordinator.js');
-  return createRedisCoordination(config, log);
+  if (!config.redisUrl) return { coord: new MemoryCoordinator() };
+  const { openRedisCoordination } = await import('./coord/redis-coordinator.js');
+  return openRedisCoordination(config, log);
 }
 
 /** Wires store, coordination, domain, HTTP and Socket.IO together. One instance = one Parley process. */
@@ -41,7 +41,6 @@ export async function startParley(config: Config, log: Logger) {
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    pgliteWorker: config.pgliteWorker,
   });
   log.info({ store: store.db.kind, coordination: config.redisUrl ? 'redis' : 'memory' }, 'store ready');
   const { coord, adapter, onFanoutRecovered } = await openCoordinator(config, log);

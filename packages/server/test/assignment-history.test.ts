@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/store/migrations.js';
-import { type Store, storeOn } from '../src/store/store.js';
+import { createStore, type Store } from '../src/store/store.js';
 import { requirePostgres } from './helpers/postgres.js';
 import { pgliteBackend, postgresBackend, type StoreBackend } from './helpers/store-backends.js';
 
@@ -29,7 +29,7 @@ for (const backend of backends) {
       const opened = await backend.open();
       cleanup = opened.cleanup;
       await migrate(opened.db);
-      store = storeOn(opened.db);
+      store = createStore(opened.db);
       siteId = (await store.sites.create({ name: 'Test', allowedOrigins: [] })).id;
     }, 60_000);
     afterAll(async () => cleanup?.());

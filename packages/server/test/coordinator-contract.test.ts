@@ -1,9 +1,9 @@
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../src/coord/coordinator.js';
-import { createMemoryCoordinator } from '../src/coord/memory-coordinator.js';
-import { COMMAND_TIMEOUT_MS, commandClient, type RedisClient } from '../src/coord/redis-client.js';
-import { createRedisCoordinator } from '../src/coord/redis-coordinator.js';
+import { MemoryCoordinator } from '../src/coord/memory-coordinator.js';
+import { COMMAND_TIMEOUT_MS, type CommandClient, createCommandClient } from '../src/coord/redis-client.js';
+import { RedisCoordinator } from '../src/coord/redis-coordinator.js';
 import { createLogger } from '../src/logger.js';
 import { deletePrefix, REDIS_URL, services, sleep, startOwnRedis, testPrefix } from './helpers/cluster.js';
 
@@ -21,22 +21,22 @@ type Factory = { name: string; make(): Promise<Coordinator>; cleanup(): Promise<
 const memoryFactory: Factory = {
   name: 'memory',
   async make() {
-    return createMemoryCoordinator();
+    return new MemoryCoordinator();
   },
   async cleanup() {},
 };
 
 function redisFactory(): Factory {
   const prefix = testPrefix();
-  const clients: RedisClient[] = [];
+  const clients: CommandClient[] = [];
   return {
     name: 'redis',
     async make() {
       redis.assert();
-      const client = commandClient(REDIS_URL, log, 'test');
+      const client = createCommandClient(REDIS_URL, log, 'test');
       await client.connect();
       clients.push(client);
-      return createRedisCoordinator(client, { prefix, heartbeatMs: HEARTBEAT_MS });
+      return new RedisCoordinator(client, { prefix, heartbeatMs: HEARTBEAT_MS });
     },
     async cleanup() {
       for (const c of clients.splice(0)) c.destroy();
@@ -176,14 +176,14 @@ describe.each(implementations)('coordinator contract: $name', (factory) => {
 
 describe.skipIf(!redis.run)('redis coordinator across processes', () => {
   const prefix = testPrefix();
-  const clients: RedisClient[] = [];
+  const clients: CommandClient[] = [];
   const coords: Coordinator[] = [];
   const make = async (url = REDIS_URL, p = prefix) => {
     redis.assert();
-    const client = commandClient(url, log, 'test');
+    const client = createCommandClient(url, log, 'test');
     await client.connect();
     clients.push(client);
-    const coord = createRedisCoordinator(client, { prefix: p, heartbeatMs: HEARTBEAT_MS });
+    const coord = new RedisCoordinator(client, { prefix: p, heartbeatMs: HEARTBEAT_MS });
     coords.push(coord);
     return { client, coord };
   };

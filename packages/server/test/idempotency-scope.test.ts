@@ -2,7 +2,7 @@ import type { Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppendResult, NewMessage } from '../src/store/messages-repo.js';
 import { migrate } from '../src/store/migrations.js';
-import { type Store, storeOn } from '../src/store/store.js';
+import { createStore, type Store } from '../src/store/store.js';
 import {
   connectAgent,
   connectVisitor,
@@ -35,7 +35,7 @@ describe.each(backends)('clientId scoped to its sender: store on $name', (backen
     const opened = await backend.open();
     cleanup = opened.cleanup;
     await migrate(opened.db);
-    store = storeOn(opened.db);
+    store = createStore(opened.db);
     siteId = (await store.sites.create({ name: 'Scope', allowedOrigins: [] })).id;
   }, 60_000);
   afterAll(async () => cleanup?.());

@@ -4,28 +4,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendStatements } from '../src/store/messages-repo.js';
 import { migrate } from '../src/store/migrations.js';
-import { openPgliteDatabase } from '../src/store/pglite-database.js';
-import { createPglite } from '../src/store/pglite-inline.js';
-import { pgliteWorkerOf } from '../src/store/pglite-worker-client.js';
+import { openPglite, openPgliteDatabase } from '../src/store/pglite-database.js';
 import { openPostgresDatabase } from '../src/store/postgres-database.js';
 import { isUniqueViolation, statement } from '../src/store/sql.js';
-import { type Store, storeOn } from '../src/store/store.js';
+import { createStore, type Store } from '../src/store/store.js';
 import { createTestDatabase, requirePostgres } from './helpers/postgres.js';
 import { pgliteBackend, postgresBackend, type StoreBackend } from './helpers/store-backends.js';
 
 /** One store suite, run on the embedded PGlite and on a real PostgreSQL. */
-const backends: StoreBackend[] = [
-  pgliteBackend,
-  {
-    // PARLEY_PGLITE_WORKER=1: the same store in a worker thread.
-    name: 'PGlite in a worker thread',
-    async open() {
-      const db = await openPgliteDatabase('memory://', { worker: true });
-      return { db, cleanup: () => db.close() };
-    },
-  },
-  postgresBackend(20),
-];
+const backends: StoreBackend[] = [pgliteBackend, postgresBackend(20)];
 
 const hasPostgres = await requirePostgres();
 
@@ -39,7 +26,7 @@ for (const backend of backends) {
       const opened = await backend.open();
       cleanup = opened.cleanup;
       expect(await migrate(opened.db)).toBeGreaterThan(0);
-      store = storeOn(opened.db);
+      store = createStore(opened.db);
       siteId = (await store.sites.create({ name: 'Test', allowedOrigins: [] })).id;
     }, 60_000);
     afterAll(async () => cleanup?.());
@@ -245,7 +232,7 @@ for (const backend of backends) {
 
     it('stays gap-free when two stores (two processes) batch into the same conversations', async () => {
       const convs = await Promise.all(Array.from({ length: 3 }, () => newConversation()));
-      const second = storeOn(store.db);
+      const second = createStore(store.db);
       // Each clientId is sent twice, once through each "process": stored once.
       const results = await Promise.all(
         Array.from({ length: 120 }, (_, i) =>
@@ -546,7 +533,7 @@ describe.each([
       const { db, drop } = await open();
       try {
         await migrate(db);
-        const store = storeOn(db);
+        const store = createStore(db);
         const site = await store.sites.create({ name: 'Plans', allowedOrigins: [] });
         const conversations = await Promise.all(
           Array.from({ length: 4 }, async () => {
@@ -615,7 +602,7 @@ describe('append statements on PGlite (prepared once, plan cached)', () => {
       const db = await openPgliteDatabase(dir);
       await migrate(db);
       await db.close();
-      const pg = await createPglite(dir);
+      const pg = await openPglite(dir);
       const execute = `execute append_test${args[name as keyof typeof args]}`;
       await pg.exec(`insert into sites (id, key, name, identity_secret) values ('s1', 'k1', 'S', 'x');
         ${before > 0 ? fill(1, before) : ''}`);
@@ -662,48 +649,4 @@ describe('PGlite WAL segments', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
-});
-
-describe('PGlite in a worker thread', () => {
-  it('writes the same data folder as in-thread PGlite', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'parley-pglite-'));
-    try {
-      const worker = await openPgliteDatabase(dir, { worker: true });
-      expect(pgliteWorkerOf(worker)).toBeDefined();
-      await migrate(worker);
-      await worker.query("insert into app_settings (key, value) values ('k', 'from the worker')");
-      await worker.close();
-      const inline = await openPgliteDatabase(dir);
-      expect(pgliteWorkerOf(inline)).toBeUndefined();
-      expect(await inline.query('select value from app_settings')).toEqual([{ value: 'from the worker' }]);
-      await inline.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
-
-  it('fails pending and later queries when the worker dies, instead of hanging', async () => {
-    const db = await openPgliteDatabase('memory://', { worker: true });
-    expect(await db.ping()).toBe(true);
-    const slow = db.query('select pg_sleep(2)');
-    const inTx = db.transaction(async (tx) => {
-      await tx.query('select 1');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      await tx.query('select 2');
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await pgliteWorkerOf(db)!.terminate();
-    await expect(slow).rejects.toThrow(/PGlite worker exited/);
-    await expect(inTx).rejects.toThrow(/PGlite worker exited/);
-    await expect(db.query('select 1')).rejects.toThrow(/PGlite worker exited/);
-    await db.close();
-  }, 30_000);
-
-  it('refuses queries after close; close is idempotent', async () => {
-    const db = await openPgliteDatabase('memory://', { worker: true });
-    await db.query('select 1');
-    await Promise.all([db.close(), db.close()]);
-    await db.close();
-    await expect(db.query('select 1')).rejects.toThrow(/closed/);
-  }, 30_000);
 });

@@ -1,25 +1,19 @@
 import { createClient } from 'redis';
 import type { Logger } from '../logger.js';
+import { COORDINATION_SCRIPTS } from './redis-scripts.js';
 
 /** How long a coordination command may take before it fails (Redis down or stuck). */
 export const COMMAND_TIMEOUT_MS = 1500;
 
 /** Back off 100 ms, 200 ms, … up to 2 s between reconnection attempts, forever. */
-export const reconnectDelay = (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000);
+const reconnectDelay = (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000);
 
 const baseOptions = { socket: { connectTimeout: 2000, reconnectStrategy: reconnectDelay }, pingInterval: 5000 };
-const create = (
-  url: string,
-  extra: { disableOfflineQueue?: boolean; commandsQueueMaxLength?: number; timeout?: number },
-) =>
-  createClient({
-    url,
-    ...baseOptions,
-    ...(extra.disableOfflineQueue ? { disableOfflineQueue: true } : {}),
-    ...(extra.commandsQueueMaxLength ? { commandsQueueMaxLength: extra.commandsQueueMaxLength } : {}),
-    ...(extra.timeout ? { commandOptions: { timeout: extra.timeout } } : {}),
-  });
-export type RedisClient = ReturnType<typeof create>;
+
+/** A client for the Socket.IO adapter (see createAdapterClient). */
+export type RedisClient = ReturnType<typeof createAdapterClient>;
+/** A client for coordination commands, with the presence and rate-counter scripts (see createCommandClient). */
+export type CommandClient = ReturnType<typeof createCommandClient>;
 
 type Watchable = { on(event: string, fn: (arg?: unknown) => void): unknown };
 
@@ -31,7 +25,7 @@ type Watchable = { on(event: string, fn: (arg?: unknown) => void): unknown };
  */
 export type RedisHealth = { readonly reachable: boolean; watch(client: Watchable, name: string): void };
 
-export function redisHealth(log: Logger): RedisHealth {
+export function createRedisHealth(log: Logger): RedisHealth {
   const down = new Set<Watchable>();
   let since = 0;
   return {
@@ -59,8 +53,14 @@ export function redisHealth(log: Logger): RedisHealth {
  * A client for request/response commands: while Redis is unreachable every command fails at once
  * (no offline queue) or after COMMAND_TIMEOUT_MS, so callers never hang; it reconnects by itself.
  */
-export function commandClient(url: string, log: Logger, name: string, health = redisHealth(log)): RedisClient {
-  const client = create(url, { disableOfflineQueue: true, timeout: COMMAND_TIMEOUT_MS });
+export function createCommandClient(url: string, log: Logger, name: string, health = createRedisHealth(log)) {
+  const client = createClient({
+    url,
+    ...baseOptions,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
+    scripts: COORDINATION_SCRIPTS,
+  });
   health.watch(client, name);
   return client;
 }
@@ -69,14 +69,14 @@ export function commandClient(url: string, log: Logger, name: string, health = r
  * A client for the Socket.IO adapter: no command timeout (it runs blocking XREADs) and a bounded
  * offline queue, so fan-out published during a short outage is sent once Redis is back.
  */
-export function adapterClient(url: string, health: RedisHealth, name: string): RedisClient {
-  const client = create(url, { commandsQueueMaxLength: 10_000 });
+export function createAdapterClient(url: string, health: RedisHealth, name: string) {
+  const client = createClient({ url, ...baseOptions, commandsQueueMaxLength: 10_000 });
   health.watch(client, name);
   return client;
 }
 
 /** Connects, giving up after `ms` (the client keeps no retry loop running afterwards). */
-export async function connectWithin(client: RedisClient, ms: number, what: string): Promise<void> {
+export async function connectWithin(client: RedisClient | CommandClient, ms: number, what: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`could not connect to Redis (${what}) within ${ms} ms`)), ms);

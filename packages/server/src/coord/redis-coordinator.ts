@@ -1,14 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AgentStatus } from '@parley/protocol';
 import type { Config } from '../config.js';
 import { isUnavailable } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentPresence, Coordinator } from './coordinator.js';
-import { createMemoryCoordinator } from './memory-coordinator.js';
-import { createFanoutAdapter, type FanoutAdapter } from './redis-adapter.js';
-import { COMMAND_TIMEOUT_MS, commandClient, connectWithin, type RedisClient, redisHealth } from './redis-client.js';
-import { ALL_PRESENCE, HEARTBEAT, INCREMENT, PRESENCE, SET_CONNECTIONS, SET_STATUS } from './redis-presence-scripts.js';
+import { MemoryCoordinator } from './memory-coordinator.js';
+import {
+  COMMAND_TIMEOUT_MS,
+  type CommandClient,
+  connectWithin,
+  createCommandClient,
+  createRedisHealth,
+} from './redis-client.js';
+import { type Fanout, openFanout } from './redis-fanout.js';
 
 export type RedisCoordinatorOptions = {
   prefix: string;
@@ -17,28 +22,11 @@ export type RedisCoordinatorOptions = {
   processId?: string;
   now?: () => number;
   log?: Logger;
+  /** Runs at the end of close(): releases what the coordinator runs on (connections, fan-out). */
+  release?: () => Promise<void>;
 };
 
-export const DEFAULT_HEARTBEAT_MS = 2000;
-
-/** Runs a Lua script by SHA, loading it again after a Redis restart (NOSCRIPT). */
-function scriptRunner(client: RedisClient) {
-  const shas = new Map<string, string>();
-  return async (script: string, keys: string[], args: string[]): Promise<unknown> => {
-    let sha = shas.get(script);
-    if (!sha) {
-      sha = createHash('sha1').update(script).digest('hex');
-      shas.set(script, sha);
-    }
-    const tail = [String(keys.length), ...keys, ...args];
-    try {
-      return await client.sendCommand(['EVALSHA', sha, ...tail]);
-    } catch (error) {
-      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      return client.sendCommand(['EVAL', script, ...tail]);
-    }
-  };
-}
+const DEFAULT_HEARTBEAT_MS = 2000;
 
 /** A Redis command that got no answer in time (isUnavailable knows the name). */
 class CommandTimeout extends Error {
@@ -82,211 +70,244 @@ const toPresence = (fields: unknown[]): AgentPresence => ({
  * - presence writes land in memory and reach Redis with the next heartbeat (connections) or right after
  *   it (statuses set meanwhile).
  */
-export function createRedisCoordinator(client: RedisClient, opts: RedisCoordinatorOptions): Coordinator {
-  const prefix = opts.prefix;
-  const now = opts.now ?? Date.now;
-  const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-  const ttlMs = heartbeatMs * 3;
-  const processId = opts.processId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const run = scriptRunner(client);
+export class RedisCoordinator implements Coordinator {
+  readonly kind = 'redis';
+  private readonly prefix: string;
+  private readonly now: () => number;
+  private readonly ttlMs: number;
+  private readonly processId: string;
   /** This process's live connections per agent, and the last status it knew for them. */
-  const local = new Map<string, { connections: Set<string>; status: AgentStatus }>();
+  private readonly local = new Map<string, { connections: Set<string>; status: AgentStatus }>();
   /** The last presence Redis gave per agent: what presence reads answer while Redis is unreachable. */
-  const known = new Map<string, AgentPresence>();
+  private readonly known = new Map<string, AgentPresence>();
   /** Agents whose status was set while Redis was unreachable: written once it answers again. */
-  const unsentStatus = new Set<string>();
+  private readonly unsentStatus = new Set<string>();
   /** Rate counters while Redis is unreachable. */
-  const spare = createMemoryCoordinator(now);
-  let outageSince: number | null = null;
+  private readonly spare: MemoryCoordinator;
+  private outageSince: number | null = null;
+  private beating: Promise<unknown> | null = null;
+  private failing = false;
+  private readonly timer: NodeJS.Timeout;
 
-  const common = () => [prefix, String(now())];
-  const remember = (p: AgentPresence) => {
-    const entry = local.get(p.agentId);
+  constructor(
+    private readonly client: CommandClient,
+    private readonly opts: RedisCoordinatorOptions,
+  ) {
+    this.prefix = opts.prefix;
+    this.now = opts.now ?? Date.now;
+    const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.ttlMs = heartbeatMs * 3;
+    this.processId = opts.processId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.spare = new MemoryCoordinator(this.now);
+    this.timer = setInterval(() => this.heartbeat(), heartbeatMs);
+    this.timer.unref();
+  }
+
+  private common() {
+    return [this.prefix, String(this.now())];
+  }
+
+  private remember(p: AgentPresence) {
+    const entry = this.local.get(p.agentId);
     if (entry) entry.status = p.status;
-    known.set(p.agentId, p);
-    outageSince = null;
+    this.known.set(p.agentId, p);
+    this.outageSince = null;
     return p;
-  };
+  }
+
   /** Runs a Redis step; while Redis is unreachable, answers `fallback()` instead (other errors propagate). */
-  const orElse = async <T>(step: () => Promise<T>, fallback: () => T | Promise<T>): Promise<T> => {
+  private async orElse<T>(step: () => Promise<T>, fallback: () => T | Promise<T>): Promise<T> {
     try {
       return await withinDeadline(step());
     } catch (error) {
       if (!isUnavailable(error)) throw error;
-      outageSince ??= now();
+      this.outageSince ??= this.now();
       return fallback();
     }
-  };
+  }
+
   /** Presence as this process knows it without Redis (see above). */
-  const offlineView = (agentId: string): AgentPresence => {
-    const t = now();
-    const mine = local.get(agentId);
-    const last = known.get(agentId);
+  private offlineView(agentId: string): AgentPresence {
+    const t = this.now();
+    const mine = this.local.get(agentId);
+    const last = this.known.get(agentId);
     if (mine && mine.connections.size > 0)
       return { agentId, status: mine.status, connected: true, lastSeenAt: t, since: last?.since ?? t };
-    const seenFloor = outageSince ?? t;
+    const seenFloor = this.outageSince ?? t;
     if (last) return { ...last, lastSeenAt: last.connected ? t : Math.max(last.lastSeenAt, seenFloor) };
     return { agentId, status: 'online', connected: false, lastSeenAt: seenFloor, since: seenFloor };
-  };
-  const setConnections = (agentId: string) => {
-    const entry = local.get(agentId);
+  }
+
+  private setConnections(agentId: string) {
+    const entry = this.local.get(agentId);
     const count = entry?.connections.size ?? 0;
-    if (entry && count === 0) local.delete(agentId);
-    const args = [...common(), agentId, processId, String(count), String(ttlMs), entry?.status ?? 'online'];
-    return orElse(
-      async () => remember(toPresence((await run(SET_CONNECTIONS, [], args)) as unknown[])),
+    if (entry && count === 0) this.local.delete(agentId);
+    const args = [
+      ...this.common(),
+      agentId,
+      this.processId,
+      String(count),
+      String(this.ttlMs),
+      entry?.status ?? 'online',
+    ];
+    return this.orElse(
+      async () => this.remember(toPresence((await this.client.setConnections(args)) as unknown[])),
       () => {
         // This process saw its last connection of the agent go: that is the best guess for everyone here.
-        if (count === 0) known.set(agentId, { ...offlineView(agentId), connected: false, lastSeenAt: now() });
-        return offlineView(agentId);
+        if (count === 0)
+          this.known.set(agentId, { ...this.offlineView(agentId), connected: false, lastSeenAt: this.now() });
+        return this.offlineView(agentId);
       },
     );
-  };
-  const setStatus = async (agentId: string, status: AgentStatus) =>
-    remember(toPresence((await run(SET_STATUS, [], [...common(), agentId, status])) as unknown[]));
-  const sendUnsentStatuses = async () => {
-    for (const agentId of unsentStatus) {
-      const status = local.get(agentId)?.status ?? known.get(agentId)?.status;
-      if (status) await setStatus(agentId, status);
-      unsentStatus.delete(agentId);
-    }
-  };
+  }
 
-  let beating: Promise<unknown> | null = null;
-  let failing = false;
-  const heartbeat = () => {
-    if (beating) return beating;
-    const args = [...common(), processId, String(ttlMs)];
-    for (const [agentId, entry] of local)
+  private async setStatus(agentId: string, status: AgentStatus) {
+    return this.remember(toPresence((await this.client.setStatus([...this.common(), agentId, status])) as unknown[]));
+  }
+
+  private async sendUnsentStatuses() {
+    for (const agentId of this.unsentStatus) {
+      const status = this.local.get(agentId)?.status ?? this.known.get(agentId)?.status;
+      if (status) await this.setStatus(agentId, status);
+      this.unsentStatus.delete(agentId);
+    }
+  }
+
+  private heartbeat() {
+    if (this.beating) return this.beating;
+    const args = [...this.common(), this.processId, String(this.ttlMs)];
+    for (const [agentId, entry] of this.local)
       if (entry.connections.size > 0) args.push(agentId, String(entry.connections.size), entry.status);
-    beating = withinDeadline(run(HEARTBEAT, [], args))
+    this.beating = withinDeadline(this.client.heartbeat(args))
       .then(() => {
-        if (failing) opts.log?.info('presence heartbeat restored');
-        failing = false;
-        outageSince = null;
-        return sendUnsentStatuses();
+        if (this.failing) this.opts.log?.info('presence heartbeat restored');
+        this.failing = false;
+        this.outageSince = null;
+        return this.sendUnsentStatuses();
       })
       .catch((error) => {
-        // Redis being unreachable is logged once by the connection (redis-client.ts redisHealth).
+        // Redis being unreachable is logged once by the connection (redis-client.ts createRedisHealth).
         if (isUnavailable(error)) return;
-        if (!failing) opts.log?.warn({ err: error }, 'presence heartbeat failed; retrying');
-        failing = true;
+        if (!this.failing) this.opts.log?.warn({ err: error }, 'presence heartbeat failed; retrying');
+        this.failing = true;
       })
       .finally(() => {
-        beating = null;
+        this.beating = null;
       });
-    return beating;
-  };
-  const timer = setInterval(heartbeat, heartbeatMs);
-  timer.unref();
+    return this.beating;
+  }
 
-  return {
-    kind: 'redis',
-    async agentConnected(agentId, connectionId) {
-      let entry = local.get(agentId);
-      if (!entry) {
-        entry = { connections: new Set(), status: 'online' };
-        local.set(agentId, entry);
-      }
-      entry.connections.add(connectionId);
-      return setConnections(agentId);
-    },
-    async agentDisconnected(agentId, connectionId) {
-      local.get(agentId)?.connections.delete(connectionId);
-      return setConnections(agentId);
-    },
-    async setAgentStatus(agentId, status) {
-      const entry = local.get(agentId);
-      if (entry) entry.status = status;
-      return orElse(
-        () => setStatus(agentId, status),
-        () => {
-          unsentStatus.add(agentId);
-          const view = { ...offlineView(agentId), status };
-          known.set(agentId, view);
-          return view;
-        },
-      );
-    },
-    async presence(agentId) {
-      return orElse(
-        async () => remember(toPresence((await run(PRESENCE, [], [...common(), agentId])) as unknown[])),
-        () => offlineView(agentId),
-      );
-    },
-    async allPresence() {
-      return orElse(
-        async () => {
-          const flat = (await run(ALL_PRESENCE, [], common())) as unknown[];
-          const out: AgentPresence[] = [];
-          for (let i = 0; i + 4 < flat.length; i += 5) out.push(remember(toPresence(flat.slice(i, i + 5))));
-          return out;
-        },
-        () => [...new Set([...known.keys(), ...local.keys()])].map(offlineView),
-      );
-    },
-    async increment(key, windowMs) {
-      return orElse(
-        async () => Number(await run(INCREMENT, [`${prefix}${key}`], [String(windowMs)])),
-        () => spare.increment(key, windowMs),
-      );
-    },
-    async count(key) {
-      return orElse(
-        async () => Number((await client.sendCommand(['GET', `${prefix}${key}`])) ?? 0),
-        () => spare.count(key),
-      );
-    },
-    async reset(key) {
-      await spare.reset(key);
-      await orElse(
-        async () => {
-          await client.sendCommand(['DEL', `${prefix}${key}`]);
-        },
-        () => undefined,
-      );
-    },
-    async ping() {
-      if (!client.isReady) return false;
-      try {
-        return ((await client.sendCommand(['PING'], { timeout: COMMAND_TIMEOUT_MS })) as unknown) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
-    async close() {
-      clearInterval(timer);
-      await beating;
-      await spare.close();
-      // A clean stop: this process's connections end now (its agents were disconnected by the shutdown).
-      if (client.isReady) await client.sendCommand(['DEL', `${prefix}proc:${processId}`]).catch(() => undefined);
-    },
-  };
+  async agentConnected(agentId: string, connectionId: string) {
+    let entry = this.local.get(agentId);
+    if (!entry) {
+      entry = { connections: new Set(), status: 'online' };
+      this.local.set(agentId, entry);
+    }
+    entry.connections.add(connectionId);
+    return this.setConnections(agentId);
+  }
+
+  async agentDisconnected(agentId: string, connectionId: string) {
+    this.local.get(agentId)?.connections.delete(connectionId);
+    return this.setConnections(agentId);
+  }
+
+  async setAgentStatus(agentId: string, status: AgentStatus) {
+    const entry = this.local.get(agentId);
+    if (entry) entry.status = status;
+    return this.orElse(
+      () => this.setStatus(agentId, status),
+      () => {
+        this.unsentStatus.add(agentId);
+        const view = { ...this.offlineView(agentId), status };
+        this.known.set(agentId, view);
+        return view;
+      },
+    );
+  }
+
+  async presence(agentId: string) {
+    return this.orElse(
+      async () => this.remember(toPresence((await this.client.presence([...this.common(), agentId])) as unknown[])),
+      () => this.offlineView(agentId),
+    );
+  }
+
+  async allPresence() {
+    return this.orElse(
+      async () => {
+        const flat = (await this.client.allPresence(this.common())) as unknown[];
+        const out: AgentPresence[] = [];
+        for (let i = 0; i + 4 < flat.length; i += 5) out.push(this.remember(toPresence(flat.slice(i, i + 5))));
+        return out;
+      },
+      () => [...new Set([...this.known.keys(), ...this.local.keys()])].map((id) => this.offlineView(id)),
+    );
+  }
+
+  async increment(key: string, windowMs: number) {
+    return this.orElse(
+      () => this.client.increment(`${this.prefix}${key}`, windowMs),
+      () => this.spare.increment(key, windowMs),
+    );
+  }
+
+  async count(key: string) {
+    return this.orElse(
+      async () => Number((await this.client.sendCommand(['GET', `${this.prefix}${key}`])) ?? 0),
+      () => this.spare.count(key),
+    );
+  }
+
+  async reset(key: string) {
+    await this.spare.reset(key);
+    await this.orElse(
+      async () => {
+        await this.client.sendCommand(['DEL', `${this.prefix}${key}`]);
+      },
+      () => undefined,
+    );
+  }
+
+  async ping() {
+    if (!this.client.isReady) return false;
+    try {
+      return ((await this.client.sendCommand(['PING'], { timeout: COMMAND_TIMEOUT_MS })) as unknown) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close() {
+    clearInterval(this.timer);
+    await this.beating;
+    await this.spare.close();
+    // A clean stop: this process's connections end now (its agents were disconnected by the shutdown).
+    if (this.client.isReady)
+      await this.client.sendCommand(['DEL', `${this.prefix}proc:${this.processId}`]).catch(() => undefined);
+    await this.opts.release?.();
+  }
 }
 
 /** Connects to Redis and returns the coordinator plus the Socket.IO adapter that fans events out. */
-export async function createRedisCoordination(
+export async function openRedisCoordination(
   config: Config,
   log: Logger,
-): Promise<{ coord: Coordinator; adapter: FanoutAdapter['adapter']; onFanoutRecovered: FanoutAdapter['onRecovered'] }> {
+): Promise<{ coord: Coordinator; adapter: Fanout['adapter']; onFanoutRecovered: Fanout['onRecovered'] }> {
   const url = config.redisUrl;
   if (!url) throw new Error('REDIS_URL is required for Redis coordination');
-  const health = redisHealth(log);
-  const client = commandClient(url, log, 'coordination', health);
+  const health = createRedisHealth(log);
+  const client = createCommandClient(url, log, 'coordination', health);
   await connectWithin(client, 10_000, url.replace(/\/\/[^@]*@/, '//'));
-  const fanout = await createFanoutAdapter(url, config.redisPrefix, health);
-  const coord = createRedisCoordinator(client, { prefix: config.redisPrefix, log });
-  log.info({ prefix: config.redisPrefix, fanout: fanout.kind }, 'redis coordination ready');
-  return {
-    adapter: fanout.adapter,
-    onFanoutRecovered: fanout.onRecovered,
-    coord: {
-      ...coord,
-      async close() {
-        await coord.close();
-        await fanout.close();
-        client.destroy();
-      },
+  const fanout = await openFanout(url, config.redisPrefix, health);
+  const coord = new RedisCoordinator(client, {
+    prefix: config.redisPrefix,
+    log,
+    async release() {
+      await fanout.close();
+      client.destroy();
     },
-  };
+  });
+  log.info({ prefix: config.redisPrefix, fanout: 'streams' }, 'redis coordination ready');
+  return { coord, adapter: fanout.adapter, onFanoutRecovered: fanout.onRecovered };
 }

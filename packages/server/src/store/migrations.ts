@@ -1,20 +1,26 @@
 import type { SqlDatabase } from './sql.js';
 
 /**
+ * A schema change: its statements run in order, in one transaction. One statement per entry, so that
+ * nothing has to guess where a statement ends (a function body may hold semicolons).
+ */
+export type Migration = { version: number; name: string; statements: readonly string[] };
+
+/**
  * Versioned schema migrations. Append only: never edit a migration that has shipped.
  * Each migration runs in one transaction, under an advisory lock so that several
  * processes starting at once against one PostgreSQL do not race.
  */
-export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'initial schema',
-    sql: `
-create table app_settings (
+    statements: [
+      `create table app_settings (
   key text primary key,
   value text not null
-);
-create table sites (
+)`,
+      `create table sites (
   id text primary key,
   key text not null unique,
   name text not null,
@@ -22,8 +28,8 @@ create table sites (
   settings jsonb not null default '{}',
   identity_secret text not null,
   created_at timestamptz not null default now()
-);
-create table agents (
+)`,
+      `create table agents (
   id text primary key,
   email text not null unique,
   name text not null,
@@ -33,15 +39,15 @@ create table agents (
   active boolean not null default true,
   last_assigned_at timestamptz,
   created_at timestamptz not null default now()
-);
-create table auth_tokens (
+)`,
+      `create table auth_tokens (
   token_hash text primary key,
   agent_id text not null references agents(id) on delete cascade,
   expires_at timestamptz not null,
   created_at timestamptz not null default now()
-);
-create index auth_tokens_agent on auth_tokens(agent_id);
-create table visitors (
+)`,
+      `create index auth_tokens_agent on auth_tokens(agent_id)`,
+      `create table visitors (
   id text primary key,
   site_id text not null references sites(id) on delete cascade,
   user_id text,
@@ -50,9 +56,9 @@ create table visitors (
   context jsonb not null default '{}',
   created_at timestamptz not null default now(),
   last_seen_at timestamptz not null default now()
-);
-create unique index visitors_site_user on visitors(site_id, user_id) where user_id is not null;
-create table conversations (
+)`,
+      `create unique index visitors_site_user on visitors(site_id, user_id) where user_id is not null`,
+      `create table conversations (
   id text primary key,
   site_id text not null references sites(id) on delete cascade,
   visitor_id text not null references visitors(id) on delete cascade,
@@ -67,12 +73,12 @@ create table conversations (
   rating_comment text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
-);
-create unique index conversations_one_open_per_visitor on conversations(visitor_id) where status <> 'closed';
-create index conversations_queue on conversations(queued_at) where status = 'queued';
-create index conversations_agent_open on conversations(agent_id) where status = 'assigned';
-create index conversations_created on conversations(created_at desc, id desc);
-create table messages (
+)`,
+      `create unique index conversations_one_open_per_visitor on conversations(visitor_id) where status <> 'closed'`,
+      `create index conversations_queue on conversations(queued_at) where status = 'queued'`,
+      `create index conversations_agent_open on conversations(agent_id) where status = 'assigned'`,
+      `create index conversations_created on conversations(created_at desc, id desc)`,
+      `create table messages (
   id text primary key,
   conversation_id text not null references conversations(id) on delete cascade,
   seq integer not null,
@@ -84,26 +90,27 @@ create table messages (
   internal boolean not null default false,
   created_at timestamptz not null default now(),
   unique (conversation_id, seq)
-);
-create unique index messages_client_id on messages(conversation_id, client_id) where client_id is not null;
-create table canned_responses (
+)`,
+      `create unique index messages_client_id on messages(conversation_id, client_id) where client_id is not null`,
+      `create table canned_responses (
   id text primary key,
   shortcut text not null unique,
   text text not null,
   created_at timestamptz not null default now()
 )`,
+    ],
   },
   {
     version: 2,
     name: 'index conversations by visitor (idempotency lookups, visitor history)',
-    sql: `create index if not exists conversations_visitor on conversations(visitor_id, created_at desc)`,
+    statements: [`create index if not exists conversations_visitor on conversations(visitor_id, created_at desc)`],
   },
   {
     version: 3,
     name: 'moderation: visitor blocks and last known address',
-    sql: `
-alter table visitors add column if not exists last_ip text;
-create table visitor_blocks (
+    statements: [
+      `alter table visitors add column if not exists last_ip text`,
+      `create table visitor_blocks (
   id text primary key,
   site_id text not null references sites(id) on delete cascade,
   visitor_id text references visitors(id) on delete cascade,
@@ -113,9 +120,10 @@ create table visitor_blocks (
   created_by text references agents(id) on delete set null,
   created_at timestamptz not null default now(),
   check (visitor_id is not null or ip is not null)
-);
-create index visitor_blocks_site_visitor on visitor_blocks(site_id, visitor_id);
-create index visitor_blocks_site_ip on visitor_blocks(site_id, ip)`,
+)`,
+      `create index visitor_blocks_site_visitor on visitor_blocks(site_id, visitor_id)`,
+      `create index visitor_blocks_site_ip on visitor_blocks(site_id, ip)`,
+    ],
   },
   {
     version: 4,
@@ -123,24 +131,25 @@ create index visitor_blocks_site_ip on visitor_blocks(site_id, ip)`,
     // Same uniqueness, columns swapped: the append statements look a clientId up across a visitor's
     // conversations, and are prepared once (store/sql.ts Statement). With client_id leading, the index
     // serves that lookup whatever plan PostgreSQL caches, even one chosen while the tables were empty.
-    sql: `
-drop index if exists messages_client_id;
-create unique index messages_client_id on messages(client_id, conversation_id) where client_id is not null`,
+    statements: [
+      `drop index if exists messages_client_id`,
+      `create unique index messages_client_id on messages(client_id, conversation_id) where client_id is not null`,
+    ],
   },
   {
     version: 5,
     name: 'messages: no per-row foreign-key check; deleting a conversation still deletes its messages (trigger)',
-    // The foreign key's check ran a query per stored message (~12 % of a batched append in PGlite;
-    // docs/performance.md, section 12). Messages are only ever inserted by the append statements, which
-    // insert a row only when they have just updated (and so locked) its conversation in the same statement:
-    // the reference holds without the check. The cascade the key gave is kept by a trigger.
-    // The function body stays on one line: migrate() splits statements at a semicolon that ends a line.
-    sql: `
-alter table messages drop constraint if exists messages_conversation_id_fkey;
-create or replace function parley_delete_conversation_messages() returns trigger language plpgsql as $$ begin delete from messages where conversation_id = old.id; return old; end $$;
-drop trigger if exists conversation_messages_deleted on conversations;
-create trigger conversation_messages_deleted after delete on conversations
+    // The foreign key's check ran a query per stored message, a noticeable share of a batched append.
+    // Messages are only ever inserted by the append statements, which insert a row only when they have
+    // just updated (and so locked) its conversation in the same statement: the reference holds without
+    // the check. The cascade the key gave is kept by a trigger.
+    statements: [
+      `alter table messages drop constraint if exists messages_conversation_id_fkey`,
+      `create or replace function parley_delete_conversation_messages() returns trigger language plpgsql as $$ begin delete from messages where conversation_id = old.id; return old; end $$`,
+      `drop trigger if exists conversation_messages_deleted on conversations`,
+      `create trigger conversation_messages_deleted after delete on conversations
   for each row execute function parley_delete_conversation_messages()`,
+    ],
   },
   {
     version: 6,
@@ -149,18 +158,20 @@ create trigger conversation_messages_deleted after delete on conversations
     // same clientId (store/messages-repo.ts SAME_SENDER). Strictly finer than the index it replaces, so
     // existing rows always satisfy it. client_id stays first for plan-stable lookups (see migration 4);
     // coalesce() makes a missing author id one value rather than NULLs that never collide.
-    sql: `
-drop index if exists messages_client_id;
-create unique index messages_client_id on messages(client_id, conversation_id, author, coalesce(author_id, ''))
+    statements: [
+      `drop index if exists messages_client_id`,
+      `create unique index messages_client_id on messages(client_id, conversation_id, author, coalesce(author_id, ''))
   where client_id is not null`,
+    ],
   },
   {
     version: 7,
     name: 'visitors: which fields the site signed (identity verification per field)',
     // Before this, a bound user_id was the only thing a signature (userHash) ever covered: backfill it alone.
-    sql: `
-alter table visitors add column if not exists verified_fields text[] not null default '{}';
-update visitors set verified_fields = array['userId'] where user_id is not null and verified_fields = '{}'`,
+    statements: [
+      `alter table visitors add column if not exists verified_fields text[] not null default '{}'`,
+      `update visitors set verified_fields = array['userId'] where user_id is not null and verified_fields = '{}'`,
+    ],
   },
   {
     version: 8,
@@ -172,8 +183,8 @@ update visitors set verified_fields = array['userId'] where user_id is not null 
     // that has an agent gets one row for that (last) agent, assigned when their "joined the conversation"
     // message was written (else at the first reply, else when queued); earlier holders of a transferred or
     // requeued conversation are not recoverable. Self-contained: needs only the tables of version 1.
-    sql: `
-create table if not exists conversation_assignments (
+    statements: [
+      `create table if not exists conversation_assignments (
   conversation_id text not null references conversations(id) on delete cascade,
   agent_id text not null references agents(id),
   assigned_at timestamptz not null,
@@ -181,12 +192,12 @@ create table if not exists conversation_assignments (
   ended_by text check (ended_by in ('transferred', 'requeued', 'closed')),
   check ((ended_at is null) = (ended_by is null)),
   check (ended_at is null or ended_at >= assigned_at)
-);
-create index if not exists conversation_assignments_by_conversation
-  on conversation_assignments(conversation_id, assigned_at);
-create unique index if not exists conversation_assignments_one_open
-  on conversation_assignments(conversation_id) where ended_at is null;
-insert into conversation_assignments (conversation_id, agent_id, assigned_at, ended_at, ended_by)
+)`,
+      `create index if not exists conversation_assignments_by_conversation
+  on conversation_assignments(conversation_id, assigned_at)`,
+      `create unique index if not exists conversation_assignments_one_open
+  on conversation_assignments(conversation_id) where ended_at is null`,
+      `insert into conversation_assignments (conversation_id, agent_id, assigned_at, ended_at, ended_by)
 select c.id, c.agent_id,
   least(coalesce(
     (select max(m.created_at) from messages m where m.conversation_id = c.id and m.author = 'system'
@@ -197,6 +208,7 @@ select c.id, c.agent_id,
 from conversations c
 where c.agent_id is not null and c.status <> 'queued'
   and not exists (select 1 from conversation_assignments x where x.conversation_id = c.id)`,
+    ],
   },
 ];
 
@@ -213,9 +225,7 @@ export async function migrate(db: SqlDatabase): Promise<number> {
       if (db.kind === 'postgres') await tx.query('select pg_advisory_xact_lock(7270201)');
       const existing = await tx.query('select 1 from schema_migrations where version = $1', [migration.version]);
       if (existing.length > 0) return false;
-      for (const statement of migration.sql.split(/;\s*\n/)) {
-        if (statement.trim()) await tx.query(statement);
-      }
+      for (const statement of migration.statements) await tx.query(statement);
       await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [
         migration.version,
         migration.name,

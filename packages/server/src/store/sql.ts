@@ -17,10 +17,10 @@ export function statement(name: string, text: string): Statement {
  * `plan_cache_mode = force_generic_plan`: a prepared Statement is planned once and that plan is reused.
  * Left to itself ("auto"), PostgreSQL keeps re-planning a statement whose generic plan it estimates
  * dearer than a custom one, and the batched append (unnest of array parameters, estimated at 100 rows
- * each) is such a statement: it was re-planned on every batch, 1.4 ms of planning for a 0.5 ms execution,
- * so that a batch of 2 cost more than two single appends (docs/performance.md, section 8). Our statements
- * are all key lookups and small writes whose best plan does not depend on the parameters' values;
- * migration 4 keeps the append's plan index-driven whatever the table sizes were when it was planned.
+ * each) is such a statement: re-planned on every batch, its planning cost more than its execution, and a
+ * batch of two more than two single appends. Our statements are all key lookups and small writes whose
+ * best plan does not depend on the parameters' values; migration 4 keeps the append's plan index-driven
+ * whatever the table sizes were when it was planned.
  */
 export const SESSION_SETTINGS = 'set plan_cache_mode = force_generic_plan';
 
@@ -41,7 +41,7 @@ export interface SqlDatabase extends SqlExecutor {
 }
 
 /** PostgreSQL error codes we act on. */
-export const PG_UNIQUE_VIOLATION = '23505';
+const PG_UNIQUE_VIOLATION = '23505';
 
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === PG_UNIQUE_VIOLATION;

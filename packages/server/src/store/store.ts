@@ -12,9 +12,9 @@ import { statsRepo } from './stats-repo.js';
 import { visitorsRepo } from './visitors-repo.js';
 
 /** Everything the server keeps durably. One interface over PGlite and PostgreSQL. */
-export type Store = ReturnType<typeof storeOn>;
+export type Store = ReturnType<typeof createStore>;
 
-export function storeOn(db: SqlDatabase) {
+export function createStore(db: SqlDatabase) {
   return {
     db,
     settings: settingsRepo(db),
@@ -30,15 +30,10 @@ export function storeOn(db: SqlDatabase) {
   };
 }
 
-export async function openStore(options: {
-  databaseUrl?: string | undefined;
-  dataDir: string;
-  /** PGlite in a worker thread instead of on the calling thread. */
-  pgliteWorker?: boolean | undefined;
-}): Promise<Store> {
+export async function openStore(options: { databaseUrl?: string | undefined; dataDir: string }): Promise<Store> {
   const db = options.databaseUrl
     ? await openPostgresDatabase(options.databaseUrl)
-    : await openPgliteDatabase(options.dataDir, { worker: options.pgliteWorker ?? false });
+    : await openPgliteDatabase(options.dataDir);
   await migrate(db);
-  return storeOn(db);
+  return createStore(db);
 }

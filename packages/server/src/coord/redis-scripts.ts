@@ -1,5 +1,10 @@
+import type { CommandParser } from 'redis';
+import { defineScript } from 'redis';
+
 /**
- * Lua scripts for agent presence, each one atomic on the Redis server.
+ * Lua scripts for agent presence and rate counters, each one atomic on the Redis server. They are
+ * registered on the coordination client (`scripts`), which runs them by SHA and loads one again after a
+ * Redis restart (NOSCRIPT).
  *
  * Keys (P = the configured prefix):
  *   P agents              SET   every agent id ever seen (no TTL)
@@ -40,12 +45,12 @@ end
 `;
 
 /** ARGV[3] agent id → presence (creates the record of an unknown agent, last seen now). */
-export const PRESENCE = `${prelude}
+const PRESENCE = `${prelude}
 ensure(ARGV[3])
 return view(ARGV[3])`;
 
 /** → presence of every known agent, flattened five fields at a time. */
-export const ALL_PRESENCE = `${prelude}
+const ALL_PRESENCE = `${prelude}
 local out = {}
 for _, id in ipairs(redis.call('SMEMBERS', P .. 'agents')) do
   for _, v in ipairs(view(id)) do table.insert(out, v) end
@@ -57,7 +62,7 @@ return out`;
  * [7] status to assume if the record is missing. Records the count; `since` restarts when the agent goes
  * from no connection anywhere to one; lastSeenAt = now.
  */
-export const SET_CONNECTIONS = `${prelude}
+const SET_CONNECTIONS = `${prelude}
 local id, pid, n, ttl = ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
 ensure(id, ARGV[7])
 local was = connected(id)
@@ -74,7 +79,7 @@ redis.call('HSET', agentKey(id), 'lastSeenAt', now)
 return view(id)`;
 
 /** ARGV[3] agent id, [4] status. `since` restarts when the status changes. */
-export const SET_STATUS = `${prelude}
+const SET_STATUS = `${prelude}
 local id, status = ARGV[3], ARGV[4]
 ensure(id, status)
 if redis.call('HGET', agentKey(id), 'status') ~= status then
@@ -87,7 +92,7 @@ return view(id)`;
  * last known status). Rewrites this process's connection hash from local truth, refreshes its TTL, marks
  * its agents seen now, and recreates whatever a FLUSHALL or a restart of Redis lost.
  */
-export const HEARTBEAT = `${prelude}
+const HEARTBEAT = `${prelude}
 local pid, ttl = ARGV[3], ARGV[4]
 local procKey = P .. 'proc:' .. pid
 redis.call('DEL', procKey)
@@ -102,7 +107,36 @@ if #ARGV >= 5 then redis.call('PEXPIRE', procKey, ttl) end
 return #ARGV`;
 
 /** KEYS[1] counter, ARGV[1] window ms → the new count; the window starts at the first hit. */
-export const INCREMENT = `
+const INCREMENT = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
+
+/** Arguments as the scripts read them: ARGV only (keys are derived inside, see above). */
+const argvOnly = (script: string) =>
+  defineScript({
+    SCRIPT: script,
+    NUMBER_OF_KEYS: 0,
+    parseCommand(parser: CommandParser, argv: string[]) {
+      parser.push(...argv);
+    },
+    transformReply: (reply: unknown) => reply,
+  });
+
+/** The coordination client's scripts: `client.presence(argv)`, `client.increment(key, windowMs)`, … */
+export const COORDINATION_SCRIPTS = {
+  presence: argvOnly(PRESENCE),
+  allPresence: argvOnly(ALL_PRESENCE),
+  setConnections: argvOnly(SET_CONNECTIONS),
+  setStatus: argvOnly(SET_STATUS),
+  heartbeat: argvOnly(HEARTBEAT),
+  increment: defineScript({
+    SCRIPT: INCREMENT,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, key: string, windowMs: number) {
+      parser.pushKey(key);
+      parser.push(String(windowMs));
+    },
+    transformReply: (reply: unknown) => Number(reply),
+  }),
+};
