@@ -3,6 +3,9 @@ import sharp, { type OutputInfo, type Sharp, type SharpOptions } from 'sharp';
 import { refuse } from '../domain/errors.js';
 import type { BlobStore, StoredBlob } from '../store/blob-store.js';
 
+// Every uploaded image is decoded once: libvips' operation cache would only keep its pixels in memory.
+sharp.cache(false);
+
 /** Longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_PX = 320;
 
