@@ -22,8 +22,8 @@ const opt = (name) => [...args].find((a) => a.startsWith(`--${name}=`))?.slice(n
 const quick = args.has('--quick');
 const full = args.has('--full');
 const processes = Number(opt('processes') ?? 1);
-// One round's p99 rests on ~20 deliveries and moves 1.1–5× on a shared 2-core machine: by default the
-// conversation scenarios run 3 alternating rounds (1 with --quick).
+// One round's p99 rests on few deliveries and moves widely between rounds on a shared machine: by default
+// the conversation scenarios run 3 alternating rounds (1 with --quick).
 const rounds = Number(opt('rounds') ?? (quick ? 1 : 3));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds=${opt('rounds')}: a whole number ≥ 1`);
 if (processes !== 1 && processes !== 2) throw new Error(`--processes=${opt('processes')}: only 1 or 2`);

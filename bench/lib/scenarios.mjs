@@ -106,8 +106,8 @@ function slope(points) {
 
 /**
  * Memory per idle visitor connection: the slope of the server's memory over the number of connected visitors.
- * A single before/after difference is fragile: it once came out negative for Parley (GC of startup garbage
- * freed more than the visitors took). So: warm up first (connect and drop a batch, so that lazily built code
+ * A single before/after difference is fragile: a GC of start-up garbage inside the window can free more
+ * than the visitors take. So: warm up first (connect and drop a batch, so that lazily built code
  * paths, caches and JIT output do not count as per-connection cost), then connect the visitors in steps,
  * take settled samples (medians) after each step, and fit a line through the points.
  * Two measures: JS memory (V8 heap used + external; the headline number) and RSS (reported alongside; for

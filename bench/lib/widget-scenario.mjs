@@ -50,14 +50,13 @@ const INIT = `
   observer.observe(document, { childList: true, subtree: true });`;
 
 // Both loads of a pair are watched for the same time after their load event, with nothing asked of the page
-// meanwhile: the launcher comes about 300 ms after load at 4× throttling, and at the latest 3 s after the
-// settings arrived, on a page whose load never fires.
+// meanwhile: long enough for the launcher, which comes in idle time after load, and at the latest 3 s after
+// the settings arrived on a page whose load never fires.
 const WINDOW_AFTER_LOAD_MS = 3000;
 
 // Everything the bench asks of the page goes through CDP's Runtime.evaluate with one-line expressions.
-// Playwright's waitForFunction and evaluate first compile its injected script (~150 KB) into the page's
-// main world: a long task of its own, which used to land in the widget's loads only (they waited for the
-// launcher) and was counted as the widget's blocking.
+// Playwright's waitForFunction and evaluate first compile its injected script into the page's main world:
+// a long task of its own, which would fall on whichever load the bench waits on and count as its blocking.
 async function evaluate(cdp, expression) {
   const { result } = await cdp.send('Runtime.evaluate', { expression, returnByValue: true });
   return result.value;

@@ -264,8 +264,8 @@ for (const backend of backends) {
     });
 
     it('stores messages only in a conversation that exists, and deleting one deletes its messages', async () => {
-      // Since migration 5 no foreign key checks each stored message: the append statements and a trigger
-      // keep the reference (docs/performance.md, section 12).
+      // No foreign key checks each stored message (migration 5): the append statements and a trigger keep
+      // the reference.
       const conv = await newConversation();
       await store.messages.appendUnbatched(visitorMessage(conv.id, 'd1'));
       await Promise.all([
@@ -525,8 +525,8 @@ describe.each([
     },
   },
 ])('appends on $name are planned once', ({ name, open }) => {
-  // Re-planning the batched append cost 1.4 ms per batch, more than executing it (docs/performance.md,
-  // section 8): PostgreSQL's default plan choice ("auto") kept making custom plans for it.
+  // Left on auto, PostgreSQL kept re-planning the batched append, which cost more than executing it: the
+  // session forces the generic plan.
   it.skipIf(name === 'PostgreSQL' && !hasPostgres)(
     'every execution reuses the generic plan',
     async () => {
@@ -575,8 +575,8 @@ describe.each([
 describe('append statements on PGlite (prepared once, plan cached)', () => {
   // PGlite has no autovacuum, so nothing ever re-plans a cached statement: a plan chosen on the empty or
   // small tables of a fresh install must stay index-driven as the tables grow. Before migration 4 put
-  // client_id first in its index, such a plan scanned the whole index per clientId and the burst bench ran
-  // 4x slower; before PGlite's random_page_cost = 1 (docs/performance.md, section 11), the batch locked
+  // client_id first in its index, such a plan scanned the whole index per clientId; before PGlite's
+  // random_page_cost = 1, the batch locked
   // its conversations with a scan of the whole table once it had been planned on a few hundred of them.
   // Measured in pages touched (deterministic), with PostgreSQL forced to use the cached generic plan.
   const args = {
@@ -624,8 +624,8 @@ describe('append statements on PGlite (prepared once, plan cached)', () => {
 });
 
 describe('PGlite WAL segments', () => {
-  // Zero-filling a new 16 MB segment stalled the event loop for 7–22 ms every ~21 000 messages
-  // (docs/performance.md, section 10). A segment created without the zeros has only what was written to it.
+  // Zero-filling a new 16 MB segment stalls PGlite's event loop. A segment created without the zeros has
+  // only what was written to it.
   it('creates a new WAL segment without writing 16 MB of zeros first', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'parley-wal-'));
     try {
