@@ -36,6 +36,11 @@ export class ChatService {
     return conversation;
   }
 
+  /** Every message of a conversation, internal notes included: what agents see. */
+  messagesForAgents(conversationId: string): Promise<Message[]> {
+    return this.store.messages.list(conversationId, { includeInternal: true });
+  }
+
   // ---- visitors ----
 
   async visitorSend(visitor: VisitorRef, input: { clientId: string; text: string }, origin?: Origin): Promise<Message> {

@@ -1,37 +1,22 @@
-import { type Agent, schemas } from '@parley/protocol';
-import type { Socket } from 'socket.io';
+import { type AgentClientEvents, schemas } from '@parley/protocol';
 import type { Coordinator } from '../coord/coordinator.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
 import type { Notifier } from '../domain/notifier.js';
 import { sha256 } from '../domain/secrets.js';
 import { publicConversation } from '../store/rows.js';
-import type { Store } from '../store/store.js';
-import { attach, type HandlerContext, listeners, on } from './handle.js';
-import { type AgentNamespace, originOf } from './notifier.js';
+import { connectError } from './connect-error.js';
+import { attach, type HandlerContext, type HandlerTable, listeners, on } from './handle.js';
 import { rooms } from './rooms.js';
-import { connectError } from './site-cache.js';
+import { originOf } from './socket-notifier.js';
+import type { AgentNamespace, AgentSocket } from './sockets.js';
 
 export type AgentDeps = HandlerContext & {
-  store: Store;
   coord: Coordinator;
   chat: ChatService;
   auth: AuthService;
   notifier: Notifier;
 };
-
-/**
- * `noEcho`: handshake `echo: false`, as for visitors (this connection does not hear its own messages back).
- * `expiresAt`: when the login token runs out (ms); `expiry`: the timer that ends the connection then.
- */
-type AgentData = {
-  agent: Agent;
-  tokenHash: string;
-  noEcho: boolean;
-  expiresAt: number;
-  expiry?: ReturnType<typeof setTimeout>;
-};
-type AgentSocket = Socket & { data: AgentData };
 
 /** Node runs a longer timeout at once: a far expiry is reached in steps of at most this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -51,7 +36,7 @@ function endAtExpiry(socket: AgentSocket) {
 }
 
 export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
-  const { store, chat, coord, notifier } = deps;
+  const { chat, coord, notifier } = deps;
 
   // Through the adapter, so on every process. Ended sessions: their sockets go (the client's retry is
   // answered `unauthorized`). A new role or name: the agent's sockets go and the client's retry, with a token
@@ -72,7 +57,7 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
         tokenHash: sha256(auth.data.token),
         noEcho: auth.data.echo === false,
         expiresAt: session.expiresAt.getTime(),
-      } satisfies AgentData;
+      };
       next();
     } catch (error) {
       deps.log.error({ err: error }, 'agent handshake failed');
@@ -82,7 +67,7 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
 
   // The handlers, built once for the namespace: a connection only holds references to them.
   const handler = on<AgentSocket>();
-  const events = listeners<AgentSocket>(deps, {
+  const table = {
     'agent:status': handler(schemas.agentStatus, async ({ status }, { data: { agent } }) => {
       await coord.setAgentStatus(agent.id, status);
       notifier.presenceChanged(agent.id, status);
@@ -94,7 +79,7 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
     'conversation:join': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
       const conversation = await chat.conversation(conversationId);
       await socket.join(rooms.conversation(conversationId));
-      const messages = await store.messages.list(conversationId, { includeInternal: true });
+      const messages = await chat.messagesForAgents(conversationId);
       return { conversation: publicConversation(conversation), messages };
     }),
 
@@ -127,7 +112,8 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
         notifier.agentTyping(publicConversation(conversation), typing, agent.name);
       return {};
     }),
-  });
+  } satisfies HandlerTable<AgentClientEvents, AgentSocket>;
+  const events = listeners(deps, table);
 
   async function disconnected(this: AgentSocket) {
     const { agent } = this.data;
@@ -140,8 +126,7 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
     }
   }
 
-  ns.on('connection', async (raw: Socket) => {
-    const socket = raw as AgentSocket;
+  ns.on('connection', async (socket) => {
     const { agent, tokenHash } = socket.data;
     const joined = [rooms.agent(agent.id), rooms.allAgents, rooms.agentToken(tokenHash)];
     if (agent.role !== 'agent') joined.push(rooms.supervisors);

@@ -1,4 +1,4 @@
-import { newId } from '../domain/ids.js';
+import { newId } from './ids.js';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, type ConversationRecord, iso, toConversation } from './rows.js';
 import { type SqlDatabase, type SqlExecutor, type Statement, statement } from './sql.js';
 

@@ -1,5 +1,5 @@
 import type { Site, SiteSettings } from '@parley/protocol';
-import { newId, randomKey } from '../domain/ids.js';
+import { newId, randomKey } from './ids.js';
 import { toSite } from './rows.js';
 import type { SqlDatabase } from './sql.js';
 

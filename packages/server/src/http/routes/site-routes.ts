@@ -2,7 +2,7 @@ import { schemas } from '@parley/protocol';
 import { Router } from 'express';
 import type { AuthService } from '../../domain/auth-service.js';
 import { refuse } from '../../domain/errors.js';
-import type { SiteCache } from '../../realtime/site-cache.js';
+import type { SiteCache } from '../../domain/site-cache.js';
 import type { Store } from '../../store/store.js';
 import { requireAgent } from '../auth.js';
 import { parse } from '../errors.js';

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Coordinator } from '../../coord/coordinator.js';
 import { refuse } from '../../domain/errors.js';
-import type { SiteCache } from '../../realtime/site-cache.js';
+import type { SiteCache } from '../../domain/site-cache.js';
 import { parse } from '../errors.js';
 
 const configQuery = z.object({ siteKey: z.string().min(1).max(64) });
