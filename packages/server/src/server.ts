@@ -9,8 +9,8 @@ import type { Coordinator } from './coord/coordinator.js';
 import { createMemoryCoordinator } from './coord/memory-coordinator.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
-import { ModerationService } from './domain/moderation.js';
-import { startReassigner } from './domain/reassigner.js';
+import { ModerationService } from './domain/moderation-service.js';
+import { Reassigner } from './domain/reassigner.js';
 import { newToken } from './domain/secrets.js';
 import { SiteCache } from './domain/site-cache.js';
 import { VisitorService } from './domain/visitor-service.js';
@@ -18,14 +18,14 @@ import { VisitorTokens } from './domain/visitor-tokens.js';
 import { createHttpApp } from './http/http-app.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { setupAgentNamespace } from './realtime/agent-namespace.js';
+import { installAgentNamespace } from './realtime/agent-namespace.js';
 import { connectError } from './realtime/connect-error.js';
 import { installConnectionGuard, installSameOriginGuard } from './realtime/connection-guard.js';
 import { InFlight } from './realtime/in-flight.js';
 import { rooms } from './realtime/rooms.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/sockets.js';
-import { setupVisitorNamespace } from './realtime/visitor-namespace.js';
+import { installVisitorNamespace } from './realtime/visitor-namespace.js';
 import { openStore } from './store/store.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -116,8 +116,8 @@ export async function startParley(config: Config, log: Logger) {
     visitor: config.visitorMessageLimit,
     site: config.siteMessageLimit,
   });
-  setupAgentNamespace(agentNs, { ...ctx, coord, chat, auth, notifier });
-  setupVisitorNamespace(visitorNs, { ...ctx, config, visitors });
+  installAgentNamespace(agentNs, { ...ctx, coord, chat, auth, notifier });
+  installVisitorNamespace(visitorNs, { ...ctx, config, visitors });
 
   const app = createHttpApp({
     config,
@@ -144,7 +144,7 @@ export async function startParley(config: Config, log: Logger) {
   await bootstrap(store, auth, config, port, log);
   ready = true;
   markReady();
-  const reassigner = startReassigner({ store, coord, chat, graceMs: config.reassignGraceMs, log });
+  const reassigner = new Reassigner({ store, coord, chat, graceMs: config.reassignGraceMs, log }).start();
   void chat.router.request();
   log.info({ host: config.host, port }, 'listening');
 

@@ -4,7 +4,7 @@ import type { Coordinator } from '../coord/coordinator.js';
 import { isUniqueViolation } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 import { refuse } from './errors.js';
-import { type LoginThrottle, loginThrottle } from './login-throttle.js';
+import { LoginThrottle } from './login-throttle.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newToken, sha256, verifyPassword } from './secrets.js';
 
 /** Agent login with throttling, bearer tokens (stored hashed, expiring), logout. */
@@ -19,7 +19,7 @@ export class AuthService {
     coord: Coordinator,
     private readonly config: Config,
   ) {
-    this.throttle = loginThrottle(coord, config.loginThrottle);
+    this.throttle = new LoginThrottle(coord, config.loginThrottle);
   }
 
   async login(

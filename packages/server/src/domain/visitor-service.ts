@@ -7,7 +7,7 @@ import type { Visitor } from '../store/visitors-repo.js';
 import type { ChatService } from './chat-service.js';
 import { refuse } from './errors.js';
 import { verifyIdentity } from './identity.js';
-import type { ModerationService } from './moderation.js';
+import type { ModerationService } from './moderation-service.js';
 import type { Notifier, Origin } from './notifier.js';
 import type { SiteCache } from './site-cache.js';
 import type { VisitorTokens } from './visitor-tokens.js';

@@ -35,7 +35,7 @@ function endAtExpiry(socket: AgentSocket) {
   socket.data.expiry = setTimeout(endAtExpiry, Math.min(left, MAX_TIMER_MS), socket);
 }
 
-export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
+export function installAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
   const { chat, coord, notifier } = deps;
 
   // Through the adapter, so on every process. Ended sessions: their sockets go (the client's retry is

@@ -73,7 +73,7 @@ function visitorHandlers({ visitors, config }: VisitorDeps) {
   } satisfies HandlerTable<VisitorClientEvents, VisitorSocket>;
 }
 
-export function setupVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
+export function installVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps) {
   const { visitors, config } = deps;
 
   ns.use(async (socket, next) => {

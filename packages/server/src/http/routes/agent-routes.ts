@@ -5,7 +5,7 @@ import type { AuthService } from '../../domain/auth-service.js';
 import type { ChatService } from '../../domain/chat-service.js';
 import type { Store } from '../../store/store.js';
 import { bearerToken, currentAgent, requireAgent } from '../auth.js';
-import { parse } from '../errors.js';
+import { parse } from '../error-handler.js';
 
 export function agentRoutes(store: Store, auth: AuthService, coord: Coordinator, chat: ChatService) {
   const router = Router();

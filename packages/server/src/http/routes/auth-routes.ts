@@ -2,7 +2,7 @@ import { schemas } from '@parley/protocol';
 import { type Request, Router } from 'express';
 import type { AuthService } from '../../domain/auth-service.js';
 import { bearerToken, currentAgent, requireAgent } from '../auth.js';
-import { parse } from '../errors.js';
+import { parse } from '../error-handler.js';
 
 const clientIp = (req: Request) => req.ip ?? 'unknown';
 

@@ -5,7 +5,7 @@ import { refuse } from '../../domain/errors.js';
 import { isUniqueViolation } from '../../store/sql.js';
 import type { Store } from '../../store/store.js';
 import { requireAgent } from '../auth.js';
-import { parse } from '../errors.js';
+import { parse } from '../error-handler.js';
 
 const taken = () => refuse('conflict', 'a canned response with this shortcut exists');
 

@@ -7,7 +7,7 @@ import { isSupervisor } from '../../domain/roles.js';
 import { publicConversation } from '../../store/rows.js';
 import type { Store } from '../../store/store.js';
 import { currentAgent, requireAgent } from '../auth.js';
-import { parse } from '../errors.js';
+import { parse } from '../error-handler.js';
 
 const encodeCursor = (c: { createdAt: string; id: string }) =>
   Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');

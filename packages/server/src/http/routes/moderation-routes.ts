@@ -1,9 +1,9 @@
 import { schemas } from '@parley/protocol';
 import { Router } from 'express';
 import type { AuthService } from '../../domain/auth-service.js';
-import type { ModerationService } from '../../domain/moderation.js';
+import type { ModerationService } from '../../domain/moderation-service.js';
 import { currentAgent, requireAgent } from '../auth.js';
-import { parse } from '../errors.js';
+import { parse } from '../error-handler.js';
 
 /**
  * Blocking visitors from the console. Any agent may block the visitor of a conversation assigned to

@@ -5,7 +5,7 @@ import { refuse } from '../../domain/errors.js';
 import type { SiteCache } from '../../domain/site-cache.js';
 import type { Store } from '../../store/store.js';
 import { requireAgent } from '../auth.js';
-import { parse } from '../errors.js';
+import { parse } from '../error-handler.js';
 
 export function siteRoutes(store: Store, auth: AuthService, sites: SiteCache) {
   const router = Router();

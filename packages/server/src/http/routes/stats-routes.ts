@@ -4,7 +4,7 @@ import type { Coordinator } from '../../coord/coordinator.js';
 import type { AuthService } from '../../domain/auth-service.js';
 import type { Store } from '../../store/store.js';
 import { requireAgent } from '../auth.js';
-import { parse } from '../errors.js';
+import { parse } from '../error-handler.js';
 
 const DAY = 86_400_000;
 

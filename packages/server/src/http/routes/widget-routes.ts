@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Coordinator } from '../../coord/coordinator.js';
 import { refuse } from '../../domain/errors.js';
 import type { SiteCache } from '../../domain/site-cache.js';
-import { parse } from '../errors.js';
+import { parse } from '../error-handler.js';
 
 const configQuery = z.object({ siteKey: z.string().min(1).max(64) });
 
