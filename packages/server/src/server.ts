@@ -10,6 +10,7 @@ import { createMemoryCoordinator } from './coord/memory-coordinator.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
 import { ModerationService } from './domain/moderation-service.js';
+import { PresenceService } from './domain/presence-service.js';
 import { Reassigner } from './domain/reassigner.js';
 import { newToken } from './domain/secrets.js';
 import { SiteCache } from './domain/site-cache.js';
@@ -116,7 +117,8 @@ export async function startParley(config: Config, log: Logger) {
     visitor: config.visitorMessageLimit,
     site: config.siteMessageLimit,
   });
-  installAgentNamespace(agentNs, { ...ctx, coord, chat, auth, notifier });
+  const presence = new PresenceService(coord, notifier, chat.router, log);
+  installAgentNamespace(agentNs, { ...ctx, chat, auth, presence });
   installVisitorNamespace(visitorNs, { ...ctx, config, visitors });
 
   const app = createHttpApp({

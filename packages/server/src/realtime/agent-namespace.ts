@@ -1,22 +1,15 @@
 import { type AgentClientEvents, schemas } from '@parley/protocol';
-import type { Coordinator } from '../coord/coordinator.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
-import type { Notifier } from '../domain/notifier.js';
+import type { PresenceService } from '../domain/presence-service.js';
 import { sha256 } from '../domain/secrets.js';
-import { publicConversation } from '../store/rows.js';
 import { connectError } from './connect-error.js';
 import { attach, type HandlerContext, type HandlerTable, listeners, on } from './handle.js';
 import { rooms } from './rooms.js';
 import { originOf } from './socket-notifier.js';
 import type { AgentNamespace, AgentSocket } from './sockets.js';
 
-export type AgentDeps = HandlerContext & {
-  coord: Coordinator;
-  chat: ChatService;
-  auth: AuthService;
-  notifier: Notifier;
-};
+export type AgentDeps = HandlerContext & { chat: ChatService; auth: AuthService; presence: PresenceService };
 
 /** Node runs a longer timeout at once: a far expiry is reached in steps of at most this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -35,8 +28,54 @@ function endAtExpiry(socket: AgentSocket) {
   socket.data.expiry = setTimeout(endAtExpiry, Math.min(left, MAX_TIMER_MS), socket);
 }
 
+const handler = on<AgentSocket>();
+
+/** The agent namespace's events: transport only (rooms); the rest is ChatService and PresenceService. */
+function agentHandlers({ chat, presence }: AgentDeps) {
+  return {
+    'agent:status': handler(schemas.agentStatus, async ({ status }, { data: { agent } }) => ({
+      status: await presence.setStatus(agent.id, status),
+    })),
+
+    'conversation:join': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
+      const conversation = await chat.publicConversation(conversationId);
+      await socket.join(rooms.conversation(conversationId));
+      const messages = await chat.messagesForAgents(conversationId);
+      return { conversation, messages };
+    }),
+
+    'conversation:leave': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
+      await socket.leave(rooms.conversation(conversationId));
+      return {};
+    }),
+
+    'conversation:accept': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
+      const conversation = await chat.accept(socket.data.agent, conversationId);
+      await socket.join(rooms.conversation(conversationId));
+      return { conversation };
+    }),
+
+    'message:send': handler(schemas.agentMessageSend, async (payload, socket) => ({
+      message: await chat.agentSend(socket.data.agent, payload, originOf(socket)),
+    })),
+
+    'conversation:transfer': handler(schemas.conversationTransfer, async (payload, { data: { agent } }) => ({
+      conversation: await chat.transfer(agent, payload),
+    })),
+
+    'conversation:close': handler(schemas.conversationRef, async ({ conversationId }, { data: { agent } }) => ({
+      conversation: await chat.agentClose(agent, conversationId),
+    })),
+
+    typing: handler(schemas.agentTyping, async ({ conversationId, typing }, { data: { agent } }) => {
+      await chat.agentTyping(agent, conversationId, typing);
+      return {};
+    }),
+  } satisfies HandlerTable<AgentClientEvents, AgentSocket>;
+}
+
 export function installAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
-  const { chat, coord, notifier } = deps;
+  const { presence } = deps;
 
   // Through the adapter, so on every process. Ended sessions: their sockets go (the client's retry is
   // answered `unauthorized`). A new role or name: the agent's sockets go and the client's retry, with a token
@@ -66,61 +105,13 @@ export function installAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
   });
 
   // The handlers, built once for the namespace: a connection only holds references to them.
-  const handler = on<AgentSocket>();
-  const table = {
-    'agent:status': handler(schemas.agentStatus, async ({ status }, { data: { agent } }) => {
-      await coord.setAgentStatus(agent.id, status);
-      notifier.presenceChanged(agent.id, status);
-      deps.log.info({ agentId: agent.id, status }, 'agent status');
-      if (status === 'online') await chat.router.request();
-      return { status };
-    }),
-
-    'conversation:join': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
-      const conversation = await chat.conversation(conversationId);
-      await socket.join(rooms.conversation(conversationId));
-      const messages = await chat.messagesForAgents(conversationId);
-      return { conversation: publicConversation(conversation), messages };
-    }),
-
-    'conversation:leave': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
-      await socket.leave(rooms.conversation(conversationId));
-      return {};
-    }),
-
-    'conversation:accept': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
-      const conversation = await chat.accept(socket.data.agent, conversationId);
-      await socket.join(rooms.conversation(conversationId));
-      return { conversation };
-    }),
-
-    'message:send': handler(schemas.agentMessageSend, async (payload, socket) => ({
-      message: await chat.agentSend(socket.data.agent, payload, originOf(socket)),
-    })),
-
-    'conversation:transfer': handler(schemas.conversationTransfer, async (payload, { data: { agent } }) => ({
-      conversation: await chat.transfer(agent, payload),
-    })),
-
-    'conversation:close': handler(schemas.conversationRef, async ({ conversationId }, { data: { agent } }) => ({
-      conversation: await chat.agentClose(agent, conversationId),
-    })),
-
-    typing: handler(schemas.agentTyping, async ({ conversationId, typing }, { data: { agent } }) => {
-      const conversation = await chat.conversation(conversationId);
-      if (conversation.agentId === agent.id && conversation.status !== 'closed')
-        notifier.agentTyping(publicConversation(conversation), typing, agent.name);
-      return {};
-    }),
-  } satisfies HandlerTable<AgentClientEvents, AgentSocket>;
-  const events = listeners(deps, table);
+  const events = listeners(deps, agentHandlers(deps));
 
   async function disconnected(this: AgentSocket) {
     const { agent } = this.data;
     clearTimeout(this.data.expiry);
     try {
-      const presence = await coord.agentDisconnected(agent.id, this.id);
-      if (!presence.connected) notifier.presenceChanged(agent.id, 'offline');
+      await presence.disconnected(agent.id, this.id);
     } catch (error) {
       deps.log.warn({ err: error, agentId: agent.id }, 'could not record agent disconnect');
     }
@@ -135,9 +126,7 @@ export function installAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
     attach(socket, events);
     try {
       await socket.join(joined);
-      const presence = await coord.agentConnected(agent.id, socket.id);
-      notifier.presenceChanged(agent.id, presence.status);
-      if (presence.status === 'online') void chat.router.request();
+      await presence.connected(agent.id, socket.id);
     } catch (error) {
       // Store or coordination unavailable: let the client reconnect rather than half-connect.
       deps.log.warn({ err: error, agentId: agent.id }, 'agent connection setup failed');
