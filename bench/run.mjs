@@ -1,6 +1,6 @@
 // `pnpm bench`: Parley next to a bare Socket.IO relay, same load, same machine, same run.
 // Options: --quick (small, for a smoke run), --full (5k idle visitors, longer), --only=idle,active,burst,
-// --store=postgres (DATABASE_URL/REDIS_URL from the environment), --write-docs (docs/performance.md),
+// --store=postgres (DATABASE_URL/REDIS_URL from the environment), --write-docs (docs/performance-latest.md),
 // --profile (Parley runs with --cpu-prof; .cpuprofile files land in bench/results/profiles),
 // --server=path/to/main.js (another build of Parley, for before/after runs of one change),
 // --rounds=N (active and burst N times, baseline and Parley alternating; latency percentiles pooled over

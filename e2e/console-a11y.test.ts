@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('agent console accessibility (axe-core, WCAG 2.1 A
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     server = await startServer();
     adminToken = await server.login();
-    siteKey = (await server.api<{ sites: { key: string }[] }>('/api/sites', { token: adminToken })).sites[0]!.key;
+    siteKey = (await server.api('GET /api/sites', { token: adminToken })).sites[0]!.key;
     ana = await createAgent(server, adminToken, 'Ana Alvarez');
     browser = await launchBrowser();
     // axe is injected as an inline script: only this context bypasses the console's strict CSP.
@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)('agent console accessibility (axe-core, WCAG 2.1 A
     await consoleLogin(page, server.origin, server.adminEmail, server.adminPassword);
     // Ana takes the chat first and hands it to the admin with a note, so the conversation shows every kind of line.
     const { io } = await import('socket.io-client');
-    const { token: anaToken } = await server.api<{ token: string }>('/api/auth/login', {
+    const { token: anaToken } = await server.api('POST /api/auth/login', {
       body: { email: ana.email, password: ana.password },
     });
     await setConsoleStatus(page, 'away');
@@ -104,7 +104,7 @@ describe.skipIf(!hasChromium)('agent console accessibility (axe-core, WCAG 2.1 A
     });
     await anaSocket.timeout(10_000).emitWithAck('conversation:transfer', {
       conversationId,
-      toAgentId: (await server.api<{ agent: { id: string } }>('/api/me', { token: adminToken })).agent.id,
+      toAgentId: (await server.api('GET /api/me', { token: adminToken })).agent.id,
       note: 'Parcel lost in transit; refund approved.',
     });
     anaSocket.close();

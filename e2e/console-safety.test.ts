@@ -93,7 +93,7 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
   async function createAgent(key: string, name: string): Promise<{ email: string; password: string }> {
     const email = `${key}@example.com`;
     const password = `${key}-password-1`;
-    await server.api('/api/agents', {
+    await server.api('POST /api/agents', {
       token: adminToken,
       body: { email, name, password, role: 'agent', maxChats: 5 },
     });
@@ -151,7 +151,7 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
     ensureConsoleBuilt();
     server = await startServer();
     adminToken = await server.login();
-    siteKey = (await server.api<{ sites: { key: string }[] }>('/api/sites', { token: adminToken })).sites[0]!.key;
+    siteKey = (await server.api('GET /api/sites', { token: adminToken })).sites[0]!.key;
     browser = await launchBrowser();
   }, 120_000);
 
@@ -464,7 +464,8 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
     await page.getByRole('button', { name: 'Block visitor' }).click();
     await disconnected;
     await page.locator('.conv-header', { hasText: 'Closed' }).waitFor();
-    const stored = await server.api<{ conversation: { status: string } }>(`/api/conversations/${conversationId}`, {
+    const stored = await server.api('GET /api/conversations/:id', {
+      params: { id: conversationId },
       token: adminToken,
     });
     expect(stored.conversation.status).toBe('closed');
@@ -486,12 +487,12 @@ describe.skipIf(!hasChromium)('agent console safety and attention', () => {
     expect(await reconnect()).toBe('blocked');
 
     // A supervisor lifts the block: the visitor may chat again.
-    const { blocks } = await server.api<{ blocks: { id: string; conversationId: string | null }[] }>('/api/blocks', {
+    const { blocks } = await server.api('GET /api/blocks', {
       token: adminToken,
     });
     const block = blocks.find((b) => b.conversationId === conversationId);
     expect(block).toBeTruthy();
-    await server.api(`/api/blocks/${block!.id}`, { method: 'DELETE', token: adminToken });
+    await server.api('DELETE /api/blocks/:id', { params: { id: block!.id }, token: adminToken });
     expect(await reconnect(abusive.session.visitorToken)).toBe('connected');
     expect(await agent.problems()).toEqual([]);
   }, 60_000);

@@ -32,7 +32,7 @@ describe.skipIf(!hasChromium)('agent console after an admin changes the agent', 
   async function signedIn(key: string, role: 'agent' | 'supervisor'): Promise<{ id: string; page: Page }> {
     const email = `${key}@example.com`;
     const password = `${key}-password-1`;
-    const agent = await server.api<{ id: string }>('/api/agents', {
+    const agent = await server.api('POST /api/agents', {
       token: admin,
       body: { email, name: key, password, role, maxChats: 5 },
     });
@@ -43,7 +43,8 @@ describe.skipIf(!hasChromium)('agent console after an admin changes the agent', 
     return { id: agent.id, page };
   }
 
-  const patch = (id: string, body: object) => server.api(`/api/agents/${id}`, { method: 'PATCH', token: admin, body });
+  const patch = (id: string, body: object) =>
+    server.api('PATCH /api/agents/:id', { params: { id: id }, token: admin, body });
 
   it('a demoted supervisor’s console goes offline, reconnects by itself and stays signed in', async () => {
     const { id, page } = await signedIn('demoted', 'supervisor');

@@ -36,7 +36,7 @@ describe.skipIf(!hasChromium)('agent console: working through chats', () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     server = await startServer();
     adminToken = await server.login();
-    siteKey = (await server.api<{ sites: { key: string }[] }>('/api/sites', { token: adminToken })).sites[0]!.key;
+    siteKey = (await server.api('GET /api/sites', { token: adminToken })).sites[0]!.key;
     kim = await createAgent(server, adminToken, 'Kim Keys', { maxChats: 6 });
     ana = await createAgent(server, adminToken, 'Ana Alvarez');
     ben = await createAgent(server, adminToken, 'Ben Brooks');

@@ -117,7 +117,7 @@ describe.skipIf(!hasChromium)('agent console', () => {
     server = await startServer();
     adminToken = await server.login();
     for (const [key, p] of Object.entries(people)) {
-      const agent = await server.api<{ id: string }>('/api/agents', {
+      const agent = await server.api('POST /api/agents', {
         token: adminToken,
         body: {
           email: p.email,
@@ -129,15 +129,15 @@ describe.skipIf(!hasChromium)('agent console', () => {
       });
       p.id = agent.id;
     }
-    await server.api('/api/canned', {
+    await server.api('POST /api/canned', {
       token: adminToken,
       body: { shortcut: 'refund', text: 'Refunds reach your card within 5 business days, {name}.' },
     });
-    await server.api('/api/canned', {
+    await server.api('POST /api/canned', {
       token: adminToken,
       body: { shortcut: 'hello', text: 'Hi {name}! Thanks for reaching out — how can I help?' },
     });
-    siteKey = (await server.api<{ sites: { key: string }[] }>('/api/sites', { token: adminToken })).sites[0]!.key;
+    siteKey = (await server.api('GET /api/sites', { token: adminToken })).sites[0]!.key;
     browser = await launchBrowser();
   }, 120_000);
 
@@ -357,7 +357,7 @@ describe.skipIf(!hasChromium)('agent console', () => {
     await admin.locator('label', { hasText: 'Bottom left' }).click();
     await admin.locator('button[type=submit]', { hasText: 'Save changes' }).click();
     await admin.locator('.toast', { hasText: 'Site saved' }).waitFor();
-    const config = await server.api<{ greeting: string; position: string }>(`/api/widget/config?siteKey=${key}`);
+    const config = await server.api('GET /api/widget/config', { query: { siteKey: key } });
     expect(config).toMatchObject({ greeting: 'Questions about the docs? Ask away.', position: 'left' });
     await admin.locator('.toast').first().waitFor({ state: 'detached', timeout: 8000 });
     await admin.setViewportSize({ width: 1440, height: 1100 });

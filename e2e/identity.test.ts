@@ -32,11 +32,10 @@ describe.skipIf(!chromiumAvailable())('identity in the widget and the console', 
     host = await startHostPage();
     server = await startServer({ siteOrigins: [host.origin] });
     token = await server.login();
-    const { sites } = await server.api<{ sites: { id: string; key: string }[] }>('/api/sites', { token });
+    const { sites } = await server.api('GET /api/sites', { token });
     const site = sites[0]!;
     host.configure({ siteKey: site.key, serverOrigin: server.origin });
-    secret = (await server.api<{ site: { identitySecret: string } }>(`/api/sites/${site.id}`, { token })).site
-      .identitySecret;
+    secret = (await server.api('GET /api/sites/:id', { params: { id: site.id }, token })).site.identitySecret;
     browser = await launchBrowser();
   }, 120_000);
 
@@ -63,15 +62,12 @@ describe.skipIf(!chromiumAvailable())('identity in the widget and the console', 
     await w.byAuthor('visitor').filter({ hasText: text }).and(page.locator('[data-state="sent"]')).waitFor();
     return until(
       async () => {
-        const { conversations } = await server.api<{ conversations: { id: string }[] }>(
-          '/api/conversations?status=open&limit=200',
-          { token },
-        );
+        const { conversations } = await server.api('GET /api/conversations', {
+          query: { status: 'open', limit: 200 },
+          token,
+        });
         for (const c of conversations) {
-          const { messages } = await server.api<{ messages: { text: string }[] }>(
-            `/api/conversations/${c.id}/messages`,
-            { token },
-          );
+          const { messages } = await server.api('GET /api/conversations/:id/messages', { params: { id: c.id }, token });
           if (messages.some((m) => m.text === text)) return c.id;
         }
         return undefined;

@@ -21,11 +21,6 @@ import { widget } from './helpers/widget';
 const T = 60_000;
 const hasChromium = chromiumAvailable();
 
-type ConversationDetail = {
-  conversation: Conversation & { rating?: number | null };
-  visitor: { id: string; name: string | null; email: string | null } | null;
-};
-
 type TypingEvent = { conversationId: string; typing: boolean; preview?: string };
 
 describe.skipIf(!hasChromium)('widget flows in Chromium against the real server', () => {
@@ -43,15 +38,15 @@ describe.skipIf(!hasChromium)('widget flows in Chromium against the real server'
     host = await startHostPage();
     server = await startServer({ siteOrigins: [host.origin] });
     token = await server.login();
-    const { sites } = await server.api<{ sites: { id: string; key: string }[] }>('/api/sites', { token });
+    const { sites } = await server.api('GET /api/sites', { token });
     host.configure({ siteKey: sites[0]!.key, serverOrigin: server.origin });
     // a dedicated agent with room for every conversation of this file; the admin stays offline
     const password = `pw-${randomBytes(9).toString('hex')}`;
-    await server.api('/api/agents', {
+    await server.api('POST /api/agents', {
       token,
       body: { email: 'ada@example.com', name: agentName, password, role: 'agent', maxChats: 50 },
     });
-    const login = await server.api<{ token: string }>('/api/auth/login', {
+    const login = await server.api('POST /api/auth/login', {
       body: { email: 'ada@example.com', password },
     });
     agent = await connectAgent(server, login.token);
@@ -85,10 +80,10 @@ describe.skipIf(!hasChromium)('widget flows in Chromium against the real server'
   }
 
   const detail = (conversationId: string) =>
-    server.api<ConversationDetail>(`/api/conversations/${conversationId}`, { token });
+    server.api('GET /api/conversations/:id', { params: { id: conversationId }, token });
 
   const storedMessages = async (conversationId: string) =>
-    (await server.api<{ messages: Message[] }>(`/api/conversations/${conversationId}/messages`, { token })).messages;
+    (await server.api('GET /api/conversations/:id/messages', { params: { id: conversationId }, token })).messages;
 
   const setAgentStatus = async (status: 'online' | 'away') => {
     const res = (await agent.socket.timeout(10_000).emitWithAck('agent:status', { status })) as { ok: boolean };
@@ -101,12 +96,12 @@ describe.skipIf(!hasChromium)('widget flows in Chromium against the real server'
       // a second site on its own host page, switched to preChat through the admin API
       const preChatHost = await startHostPage();
       cleanups.push(() => preChatHost.stop());
-      const site = await server.api<{ id: string; key: string }>('/api/sites', {
+      const site = await server.api('POST /api/sites', {
         token,
         body: { name: 'Pre-chat Shop', allowedOrigins: [preChatHost.origin] },
       });
-      const patched = await server.api<{ site: { settings: { preChat: boolean } } }>(`/api/sites/${site.id}`, {
-        method: 'PATCH',
+      const patched = await server.api('PATCH /api/sites/:id', {
+        params: { id: site.id },
         token,
         body: { settings: { preChat: true } },
       });
@@ -169,10 +164,7 @@ describe.skipIf(!hasChromium)('widget flows in Chromium against the real server'
 
         // the conversation waits in the queue, with the visitor's email attached
         const findQueued = async () => {
-          const { conversations } = await server.api<{ conversations: Conversation[] }>(
-            '/api/conversations?status=queued',
-            { token },
-          );
+          const { conversations } = await server.api('GET /api/conversations', { query: { status: 'queued' }, token });
           const details = await Promise.all(conversations.map((c) => detail(c.id)));
           return details.find((d) => d.visitor?.email === email) ?? null;
         };

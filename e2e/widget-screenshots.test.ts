@@ -33,9 +33,9 @@ describe.skipIf(!hasChromium)('widget screenshots', () => {
     host = await startHostPage();
     server = await startServer({ siteOrigins: [host.origin] });
     const admin = await server.login();
-    const { sites } = await server.api<{ sites: { id: string; key: string }[] }>('/api/sites', { token: admin });
-    await server.api(`/api/sites/${sites[0]!.id}`, {
-      method: 'PATCH',
+    const { sites } = await server.api('GET /api/sites', { token: admin });
+    await server.api('PATCH /api/sites/:id', {
+      params: { id: sites[0]!.id },
       token: admin,
       body: {
         name: 'Acme Store',
@@ -45,8 +45,11 @@ describe.skipIf(!hasChromium)('widget screenshots', () => {
     host.configure({ siteKey: sites[0]!.key, serverOrigin: server.origin });
     // a friendlier agent than "Admin" for the pictures
     const agentLogin = { email: 'sofia@example.com', password: 'sofia-password-1' };
-    await server.api('/api/agents', { token: admin, body: { ...agentLogin, name: 'Sofia Martinez', role: 'agent' } });
-    const { token } = await server.api<{ token: string }>('/api/auth/login', { body: agentLogin });
+    await server.api('POST /api/agents', {
+      token: admin,
+      body: { ...agentLogin, name: 'Sofia Martinez', role: 'agent' },
+    });
+    const { token } = await server.api('POST /api/auth/login', { body: agentLogin });
     agent = await connectAgent(server, token);
     browser = await launchBrowser();
   }, 120_000);

@@ -10,7 +10,7 @@ export const TEXT_ASSET = /\.(?:js|mjs|css|html|json|svg|map|txt|xml|webmanifest
 
 /**
  * Suffix → compressor, both at their best ratio: this runs once per build, not per request. The gzip is
- * Zopfli's (plain gzip any client inflates, ~4 % smaller than zlib -9), which keeps the widget within its
+ * Zopfli's (plain gzip any client inflates, smaller than zlib's best), which keeps the widget within its
  * budget for clients without brotli too (browsers offer br only over HTTPS).
  */
 const VARIANTS = {

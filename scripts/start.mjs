@@ -4,8 +4,8 @@ import { pnpm } from './pnpm.mjs';
 
 /** `pnpm start`: build whatever is missing, then run the server (widget, console and API) in this process. */
 const root = fileURLToPath(new URL('..', import.meta.url));
-// The widget and console are looked for by their pre-compressed entry: a build from before the builds
-// wrote .br/.gz variants is rebuilt, or its files would go out uncompressed.
+// The widget and console are looked for by their pre-compressed entry: a build without its .br/.gz
+// variants is rebuilt, or its files would go out uncompressed.
 const builds = [
   ['@parley/server', 'packages/server/dist/main.js'],
   ['@parley/widget', 'packages/widget/dist/widget.js.br'],

@@ -77,7 +77,7 @@ export async function createAgent(
 ): Promise<TestAgent> {
   const first = name.split(' ')[0]!.toLowerCase();
   const person = { email: `${first}@example.com`, password: `${first}-password-1`, name };
-  const { id } = await server.api<{ id: string }>('/api/agents', {
+  const { id } = await server.api('POST /api/agents', {
     token: adminToken,
     body: { ...person, role: opts.role ?? 'agent', maxChats: opts.maxChats ?? 5 },
   });

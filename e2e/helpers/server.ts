@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Conversation, Message } from '@parley/protocol';
+import { type RestRequest, type RestResponse, type RestRoute, restUrl } from '@parley/protocol/rest';
 import { io, type Socket } from 'socket.io-client';
 
 /**
@@ -32,6 +33,12 @@ export type StartOptions = {
   startTimeoutMs?: number;
 };
 
+/** The request of a route plus the bearer token; optional when the route needs neither params nor body. */
+type ApiRequest<R extends RestRoute> =
+  object extends RestRequest<R>
+    ? [request?: RestRequest<R> & { token?: string }]
+    : [request: RestRequest<R> & { token?: string }];
+
 export type ParleyServer = {
   origin: string;
   port: number;
@@ -42,8 +49,8 @@ export type ParleyServer = {
   logs: string[];
   /** POST /api/auth/login as the admin; returns the bearer token. */
   login(): Promise<string>;
-  /** JSON request against the server; throws on a non-2xx answer. */
-  api<T = unknown>(pathname: string, init?: { method?: string; token?: string; body?: unknown }): Promise<T>;
+  /** A REST route of the protocol (`'GET /api/sites/:id'`), typed by it; throws on a non-2xx answer. */
+  api<R extends RestRoute>(route: R, ...request: ApiRequest<R>): Promise<RestResponse<R>>;
   stop(): Promise<void>;
 };
 
@@ -108,9 +115,11 @@ export async function startServer(options: StartOptions = {}): Promise<ParleySer
   });
 
   const origin = `http://127.0.0.1:${port}`;
-  const api = async <T>(pathname: string, init: { method?: string; token?: string; body?: unknown } = {}) => {
-    const res = await fetch(origin + pathname, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+  const api = async <R extends RestRoute>(route: R, ...[request]: ApiRequest<R>) => {
+    const init = (request ?? {}) as { params?: Record<string, string>; query?: object; body?: unknown; token?: string };
+    const { method, url } = restUrl(route, init);
+    const res = await fetch(origin + url, {
+      method,
       headers: {
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
@@ -118,8 +127,8 @@ export async function startServer(options: StartOptions = {}): Promise<ParleySer
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} → ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : null) as T;
+    if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as RestResponse<R>;
   };
 
   return {
@@ -131,7 +140,7 @@ export async function startServer(options: StartOptions = {}): Promise<ParleySer
     logs,
     api,
     async login() {
-      const { token } = await api<{ token: string }>('/api/auth/login', {
+      const { token } = await api('POST /api/auth/login', {
         body: { email: adminEmail, password: adminPassword },
       });
       return token;
@@ -199,15 +208,17 @@ export async function connectAgent(server: ParleyServer, token: string): Promise
   };
 }
 
-/** Polls until `probe` returns something truthy. */
+type Falsy = undefined | null | false;
+
+/** Polls until `probe` returns (or resolves to) something truthy. */
 export async function until<T>(
-  probe: () => T | undefined | null | false,
+  probe: () => T | Falsy | Promise<T | Falsy>,
   timeoutMs = 15_000,
   what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));

@@ -1,17 +1,4 @@
-/** Limits shared by every client and the server. */
-export const LIMITS = {
-  textMax: 5000,
-  nameMax: 120,
-  emailMax: 254,
-  commentMax: 2000,
-  clientIdMax: 64,
-  noteMax: 2000,
-  urlMax: 2048,
-  titleMax: 300,
-  previewMax: 500,
-  /** A compact identity JWT (`Parley('identify', {token})`). */
-  identityTokenMax: 2048,
-} as const;
+export { LIMITS } from './limits.js';
 
 export const AUTHORS = ['visitor', 'agent', 'system'] as const;
 export const CONVERSATION_STATUSES = ['queued', 'assigned', 'closed'] as const;
@@ -200,3 +187,7 @@ export type VisitorBlock = {
   createdByName: string | null;
   createdAt: string;
 };
+
+/** Supervisors and admins see every conversation and may act on any of them. */
+export const isSupervisor = (agent: { role: Role } | null | undefined): boolean =>
+  agent?.role === 'supervisor' || agent?.role === 'admin';

@@ -75,3 +75,12 @@ export type AgentServerEvents = {
   /** Events from other processes may have been missed (fan-out outage): reload what is on screen. */
   'server:resync': (payload: Record<string, never>) => void;
 };
+
+/** The success payload of an event's acknowledgement: `AckPayload<AgentClientEvents, 'message:send'>` → `{message}`. */
+export type AckPayload<Events, E extends keyof Events> = Events[E] extends (payload: never, ack: infer F) => void
+  ? NonNullable<F> extends (res: infer R) => void
+    ? R extends { ok: true } & infer T
+      ? Omit<T, 'ok'>
+      : never
+    : never
+  : never;

@@ -221,3 +221,7 @@ export type StatsQuery = z.infer<typeof statsQuery>;
 /** POST /api/conversations/:id/block */
 export const blockVisitorBody = z.object({ reason: z.string().trim().max(500).optional() });
 export type BlockVisitorBody = z.infer<typeof blockVisitorBody>;
+
+// ---- Widget ----
+/** GET /api/widget/config */
+export const widgetConfigQuery = z.object({ siteKey: z.string().min(1).max(64) });

@@ -61,8 +61,8 @@ function boot(script: HTMLScriptElement | null): void {
   };
 
   // Each step below runs in a task of its own, in the page's idle time: each stays short, none lands inside
-  // the host page's own tasks, and the two that change the page are drawn in two frames rather than one
-  // (docs/performance.md, sections 13 and 14).
+  // the host page's own tasks, and the two that change the page are drawn in two frames rather than one.
+  // The bench's widget scenario measures this (docs/performance.md).
   const ready: Promise<Ui | null> = whenIdle()
     .then(() =>
       fetch(`${serverOrigin}/api/widget/config?siteKey=${encodeURIComponent(siteKey)}`, { credentials: 'omit' }),

@@ -1,9 +1,8 @@
+import { TEXT_MAX } from '@parley/protocol/limits';
 import type { Ref } from 'preact';
 import { useState } from 'preact/hooks';
 import { useWidget } from './context';
 import { Icon } from './icons';
-
-const MAX = 5000;
 
 export function Composer({ inputRef }: { inputRef: Ref<HTMLTextAreaElement> }) {
   const { client, t } = useWidget();
@@ -30,7 +29,7 @@ export function Composer({ inputRef }: { inputRef: Ref<HTMLTextAreaElement> }) {
         data-parley="input"
         ref={inputRef}
         rows={Math.min(5, text.split('\n').length)}
-        maxLength={MAX}
+        maxLength={TEXT_MAX}
         placeholder={t.placeholder}
         value={text}
         onInput={(e) => {

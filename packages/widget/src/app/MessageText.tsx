@@ -1,4 +1,4 @@
-import { linkify } from '../ui/linkify';
+import { linkify } from '@parley/protocol/linkify';
 
 /** Message text as text nodes; http(s) URLs become safe links. Never HTML. */
 export function MessageText({ text }: { text: string }) {

@@ -1,3 +1,4 @@
+import { EMAIL_MAX, NAME_MAX } from '@parley/protocol/limits';
 import { useState } from 'preact/hooks';
 import { useWidget } from './context';
 
@@ -20,11 +21,11 @@ export function PreChatForm({ onDone }: { onDone: () => void }) {
       <p>{t.preChatTitle}</p>
       <label class="field">
         {t.nameLabel}
-        <input class="input" name="name" autocomplete="name" maxLength={120} />
+        <input class="input" name="name" autocomplete="name" maxLength={NAME_MAX} />
       </label>
       <label class="field">
         {t.emailLabel}
-        <input class="input" name="email" type="email" autocomplete="email" maxLength={254} />
+        <input class="input" name="email" type="email" autocomplete="email" maxLength={EMAIL_MAX} />
       </label>
       <button type="submit" class="primary" disabled={busy}>
         {t.startChat}

@@ -1,3 +1,4 @@
+import { COMMENT_MAX } from '@parley/protocol/limits';
 import { useState } from 'preact/hooks';
 import { format } from '../i18n/locales';
 import { useWidget } from './context';
@@ -54,7 +55,7 @@ export function RatingForm() {
             class="comment"
             aria-label={t.commentLabel}
             placeholder={t.commentLabel}
-            maxLength={2000}
+            maxLength={COMMENT_MAX}
             value={comment}
             onInput={(e) => setComment(e.currentTarget.value)}
           />

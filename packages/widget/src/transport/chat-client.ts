@@ -1,39 +1,26 @@
-import type { Conversation, Message, VisitorClientEvents, VisitorServerEvents, VisitorSession } from '@parley/protocol';
+import type {
+  Ack,
+  AckPayload,
+  Conversation,
+  Message,
+  VisitorClientEvents,
+  VisitorServerEvents,
+  VisitorSession,
+} from '@parley/protocol';
+import { PREVIEW_MAX, TITLE_MAX, URL_MAX } from '@parley/protocol/limits';
 import { io, type Socket } from 'socket.io-client';
 import type { IdentifyData } from '../shared/bridge';
 import { readItem, storageKeys, writeItem } from '../shared/storage';
+import type { ChatClientOptions, ChatState } from './chat-state';
 import { lastSeq, mergeMessages } from './message-store';
-import { Outbox, type OutboxItem } from './outbox';
+import { Outbox } from './outbox';
 
 /**
  * The visitor's realtime connection: session, conversation, messages and the outbox.
  * UI-agnostic: components subscribe() and read `state`.
  */
 
-export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'blocked';
-
-export type VisitorInfo = { name: string | null; email: string | null; verified: boolean };
-
-export type ChatState = {
-  status: ConnectionStatus;
-  conversation: Conversation | null;
-  messages: Message[];
-  outbox: readonly OutboxItem[];
-  /** null: nobody typing; otherwise the typing agent's name ('' if unknown). */
-  agentTyping: string | null;
-  visitor: VisitorInfo;
-  ratedConversationIds: readonly string[];
-};
-
-export type ChatClientOptions = {
-  serverOrigin: string;
-  siteKey: string;
-  /** Called once for every message that arrives after the history was loaded. */
-  onNewMessage?: (message: Message) => void;
-};
-
 type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
-type AckResult<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
 
 const ACK_TIMEOUT = 10_000;
 const OFFLINE_FAIL_AFTER = 8_000;
@@ -165,7 +152,7 @@ export class ChatClient {
     const now = Date.now();
     if (text && now - this.typingSentAt > TYPING_THROTTLE) {
       this.typingSentAt = now;
-      socket.volatile.emit('typing', { typing: true, preview: text.slice(0, 500) });
+      socket.volatile.emit('typing', { typing: true, preview: text.slice(0, PREVIEW_MAX) });
     }
     clearTimeout(this.typingIdle);
     this.typingIdle = setTimeout(() => this.stopTyping(), text ? TYPING_IDLE : 0);
@@ -249,8 +236,8 @@ export class ChatClient {
     this.socket?.emit(
       'visitor:context',
       {
-        url: location.href.slice(0, 2048),
-        title: document.title.slice(0, 300),
+        url: location.href.slice(0, URL_MAX),
+        title: document.title.slice(0, TITLE_MAX),
         referrer: document.referrer.slice(0, 2048),
         locale: navigator.language.slice(0, 35),
       },
@@ -403,12 +390,14 @@ export class ChatClient {
   private async request<E extends keyof VisitorClientEvents>(
     event: E,
     payload: Parameters<VisitorClientEvents[E]>[0],
-  ): Promise<AckResult<AckPayload<E>> | null> {
+  ): Promise<Ack<AckPayload<VisitorClientEvents, E>> | null> {
     const socket = this.socket;
     if (!socket?.connected) return null;
     try {
       // biome-ignore lint/suspicious/noExplicitAny: socket.io's typed emitWithAck cannot follow a generic event name
-      return (await (socket.timeout(ACK_TIMEOUT) as any).emitWithAck(event, payload)) as AckResult<AckPayload<E>>;
+      return (await (socket.timeout(ACK_TIMEOUT) as any).emitWithAck(event, payload)) as Ack<
+        AckPayload<VisitorClientEvents, E>
+      >;
     } catch {
       return null;
     }
@@ -423,14 +412,6 @@ export class ChatClient {
     for (const fn of this.listeners) fn();
   }
 }
-
-type AckPayload<E extends keyof VisitorClientEvents> = Parameters<VisitorClientEvents[E]>[1] extends
-  | ((res: infer R) => void)
-  | undefined
-  ? R extends { ok: true } & infer T
-    ? Omit<T, 'ok'>
-    : never
-  : never;
 
 function compact<T extends Record<string, string | undefined>>(data: T): { [K in keyof T]?: string } {
   const out: { [K in keyof T]?: string } = {};

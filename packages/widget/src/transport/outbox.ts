@@ -1,3 +1,5 @@
+import { newClientId } from '@parley/protocol/client-id';
+
 /**
  * Unacknowledged outgoing messages. Kept in memory and mirrored to sessionStorage so a reload
  * or a crash does not lose what the visitor typed. Every item keeps its clientId for its whole life:
@@ -27,12 +29,6 @@ const TRANSIENT = new Set(['timeout', 'disconnected', 'rate_limited', 'unavailab
 
 export function isTransient(code: string): boolean {
   return TRANSIENT.has(code);
-}
-
-export function newClientId(): string {
-  const c = globalThis.crypto;
-  if (c?.randomUUID) return c.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
 function parse(raw: string | null): OutboxItem[] {
