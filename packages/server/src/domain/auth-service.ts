@@ -1,4 +1,4 @@
-import type { Agent, UpdateAgentBody } from '@parley/protocol';
+import type { Agent, LoginResult, UpdateAgentBody } from '@parley/protocol';
 import type { Config } from '../config.js';
 import type { Coordinator } from '../coord/coordinator.js';
 import { isUniqueViolation } from '../store/sql.js';
@@ -22,11 +22,7 @@ export class AuthService {
     this.throttle = new LoginThrottle(coord, config.loginThrottle);
   }
 
-  async login(
-    email: string,
-    password: string,
-    ip: string,
-  ): Promise<{ token: string; agent: Agent; expiresAt: string }> {
+  async login(email: string, password: string, ip: string): Promise<LoginResult> {
     const found = await this.passwordChecked(email, password, ip);
     if (!found) throw refuse('invalid_credentials', 'wrong email or password');
     return { ...(await this.issueToken(found.id)), agent: found };

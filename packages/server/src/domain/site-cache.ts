@@ -1,4 +1,4 @@
-import type { SiteWithSecret } from '../store/sites-repo.js';
+import type { SiteWithSecret } from '@parley/protocol';
 import type { Store } from '../store/store.js';
 
 /** Sites looked up by key on every visitor handshake and widget config request, cached briefly. */

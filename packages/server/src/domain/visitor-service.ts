@@ -1,7 +1,13 @@
-import type { Conversation, Message, PageContext, VisitorIdentify, VisitorSession } from '@parley/protocol';
+import type {
+  Conversation,
+  Message,
+  PageContext,
+  SiteWithSecret,
+  VisitorIdentify,
+  VisitorSession,
+} from '@parley/protocol';
 import type { Coordinator } from '../coord/coordinator.js';
 import { publicConversation } from '../store/rows.js';
-import type { SiteWithSecret } from '../store/sites-repo.js';
 import type { Store } from '../store/store.js';
 import type { Visitor } from '../store/visitors-repo.js';
 import type { ChatService } from './chat-service.js';

@@ -1,14 +1,6 @@
 import type { ErrorCode } from '@parley/protocol';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { z } from 'zod';
-import {
-  type DomainError,
-  type FaultWording,
-  logFailure,
-  parseInput,
-  refuse,
-  toDomainError,
-} from '../domain/errors.js';
+import { type DomainError, type FaultWording, logFailure, refuse, toDomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
@@ -38,13 +30,6 @@ const HTTP_WORDING: FaultWording = {
   bad_data: 'the request holds a value that cannot be stored',
   bug: 'something went wrong on our side',
 };
-const BODY = { root: 'body', nul: 'NUL characters are not allowed' };
-
-/** Parses a request's body, query or params with a protocol schema or refuses with `invalid_payload`. */
-export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  return parseInput(schema, input, BODY);
-}
-
 /** What was thrown, as a DomainError; body-parser's own refusals (too large, malformed) are read here. */
 function httpFailure(error: unknown): DomainError {
   const failure = toDomainError(error, HTTP_WORDING);
