@@ -16,10 +16,10 @@ import { agentHandlers } from './routes/agent-routes.js';
 import { authHandlers } from './routes/auth-routes.js';
 import { cannedHandlers } from './routes/canned-routes.js';
 import { conversationHandlers } from './routes/conversation-routes.js';
-import { healthRoutes } from './routes/health-routes.js';
+import { createHealthRouter } from './routes/health-routes.js';
 import { moderationHandlers } from './routes/moderation-routes.js';
 import { siteHandlers } from './routes/site-routes.js';
-import { staticRoutes } from './routes/static-routes.js';
+import { createStaticRouter } from './routes/static-routes.js';
 import { statsHandlers } from './routes/stats-routes.js';
 import { widgetHandlers } from './routes/widget-routes.js';
 import { securityHeaders } from './security-headers.js';
@@ -51,7 +51,7 @@ export function createHttpApp(d: HttpDeps) {
   app.use(compression({ threshold: 512 }));
   app.use(express.json({ limit: d.config.jsonBodyLimit, strict: true }));
   app.use(discardUnreadBody(d.config.maxHttpBufferSize));
-  app.use(healthRoutes(d));
+  app.use(createHealthRouter(d));
   // Every route of the protocol's REST table has its handler here (a missing or extra one does not compile).
   const rest = {
     ...authHandlers(d.auth),
@@ -64,7 +64,7 @@ export function createHttpApp(d: HttpDeps) {
     ...widgetHandlers(d.sites, d.coord),
   } satisfies RestHandlers<RestRoute>;
   app.use(createRestRouter(d.auth, rest));
-  app.use(staticRoutes(d.staticRoot, d.store));
+  app.use(createStaticRouter(d.staticRoot, d.store));
   app.use(notFound);
   app.use(errorHandler(d.log, d.metrics));
   return app;

@@ -65,7 +65,7 @@ type BudgetedSocket = { data: { events?: EventWindow }; disconnect(close?: boole
  * cheap events such as typing or sync. One function per namespace, its state a small record per socket
  * (`admit` runs before each handler, see realtime/handle.ts); events without a handler do nothing anyway.
  */
-export function eventBudget<S extends BudgetedSocket>(
+export function createEventBudget<S extends BudgetedSocket>(
   budget: { limit: number; windowMs: number },
   onCutOff: (socket: S) => void,
 ): Admit<S> {

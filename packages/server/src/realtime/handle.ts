@@ -1,4 +1,4 @@
-import type { Ack, AckFn } from '@parley/protocol';
+import type { Ack, AckPayload } from '@parley/protocol';
 import type { z } from 'zod';
 import { type DomainError, type FaultWording, logFailure, parseInput, toDomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
@@ -9,13 +9,6 @@ export type HandlerContext = { log: Logger; metrics: Metrics; inFlight: InFlight
 
 /** The payload a client event carries (its first argument in the protocol's event map). */
 export type PayloadOf<F> = F extends (payload: infer P, ...rest: never[]) => void ? P : never;
-
-/** What a client event's acknowledgement carries beside `ok: true`. */
-export type AckOf<F> = F extends (...args: infer A) => void
-  ? NonNullable<A[1]> extends AckFn<infer R>
-    ? R
-    : never
-  : never;
 
 /**
  * One socket event: the schema its payload is parsed with and what it does. `run` gets the socket it came
@@ -31,7 +24,7 @@ export type EventHandler<Payload, AckPayload, Sock> = {
  * more, no fewer), each returning that event's acknowledgement payload.
  */
 export type HandlerTable<Events, Sock> = {
-  [E in keyof Events]: EventHandler<PayloadOf<Events[E]>, AckOf<Events[E]>, Sock>;
+  [E in keyof Events]: EventHandler<PayloadOf<Events[E]>, AckPayload<Events, E>, Sock>;
 };
 
 /** Declares a handler with its payload type inferred from the schema. */

@@ -4,7 +4,7 @@ import { DomainError, isUnavailable } from '../domain/errors.js';
 import type { VisitorService } from '../domain/visitor-service.js';
 import { connectionAddress } from './client-address.js';
 import { connectError } from './connect-error.js';
-import { eventBudget } from './connection-guard.js';
+import { createEventBudget } from './connection-guard.js';
 import { attach, type HandlerContext, type HandlerTable, listeners, on } from './handle.js';
 import { rooms } from './rooms.js';
 import { originOf } from './socket-notifier.js';
@@ -102,7 +102,7 @@ export function installVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps)
   const events = listeners(
     deps,
     visitorHandlers(deps),
-    eventBudget<VisitorSocket>(config.visitorEventLimit, ({ data }) =>
+    createEventBudget<VisitorSocket>(config.visitorEventLimit, ({ data }) =>
       deps.log.warn({ visitorId: data.visitor.id, siteId: data.site.id }, 'visitor flooding: connection cut off'),
     ),
   );
