@@ -14,9 +14,9 @@ export type PayloadOf<F> = F extends (payload: infer P, ...rest: never[]) => voi
  * One socket event: the schema its payload is parsed with and what it does. `run` gets the socket it came
  * from, so one handler serves every connection of a namespace, and returns the acknowledgement's payload.
  */
-export type EventHandler<Payload, AckPayload, Sock> = {
+export type EventHandler<Payload, Reply, Sock> = {
   schema: z.ZodType<Payload>;
-  run: (payload: Payload, socket: Sock) => Promise<AckPayload> | AckPayload;
+  run: (payload: Payload, socket: Sock) => Promise<Reply> | Reply;
 };
 
 /**
