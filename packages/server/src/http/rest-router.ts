@@ -11,19 +11,25 @@ import { type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
 import type { AuthService } from '../domain/auth-service.js';
 import { parseInput } from '../domain/errors.js';
-import { currentAgent, requireAgent } from './auth.js';
+import { authenticate } from './auth.js';
 
 type Spec<R extends RestRoute> = (typeof REST_ROUTES)[R];
 /** A route's query or body after its protocol schema parsed it; undefined for a route without one. */
 type Parsed<R extends RestRoute, K extends 'query' | 'body'> =
   Spec<R> extends { [key in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
 
-/** What a handler gets: its input parsed with the route's schemas, the agent for a non-public route. */
+type Authenticated<R extends RestRoute, T> = Spec<R>['access'] extends 'public' ? undefined : T;
+
+/**
+ * What a handler gets: its input parsed with the route's schemas; on a non-public route, the logged-in
+ * agent and their bearer token.
+ */
 export type RestInput<R extends RestRoute> = {
   params: RestParams<R>;
   query: Parsed<R, 'query'>;
   body: Parsed<R, 'body'>;
-  agent: Spec<R>['access'] extends 'public' ? undefined : Agent;
+  agent: Authenticated<R, Agent>;
+  token: Authenticated<R, string>;
   req: Request;
   res: Response;
 };
@@ -59,13 +65,14 @@ function mount<R extends RestRoute>(router: Router, auth: AuthService, route: R,
   const spec: { access: RestAccess; query?: z.ZodType; body?: z.ZodType; status?: number } = REST_ROUTES[route];
   const [method, path] = route.split(' ') as [string, string];
   const roles = ROLES[spec.access];
-  const guard = roles ? [requireAgent(auth, ...roles)] : [];
   const answer = async (req: Request, res: Response) => {
+    const session = roles ? await authenticate(auth, req, roles) : undefined;
     const input = {
       params: req.params,
       query: spec.query ? parseInput(spec.query, req.query, BODY) : undefined,
       body: spec.body ? parseInput(spec.body, req.body, BODY) : undefined,
-      agent: roles ? currentAgent(req) : undefined,
+      agent: session?.agent,
+      token: session?.token,
       req,
       res,
     } as RestInput<R>;
@@ -73,5 +80,5 @@ function mount<R extends RestRoute>(router: Router, auth: AuthService, route: R,
     if (spec.status === 204) res.status(204).end();
     else res.status(spec.status ?? 200).json(result);
   };
-  router[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path, ...guard, answer);
+  router[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path, answer);
 }

@@ -3,7 +3,6 @@ import type { Coordinator } from '../../coord/coordinator.js';
 import type { AuthService } from '../../domain/auth-service.js';
 import type { ChatService } from '../../domain/chat-service.js';
 import type { Store } from '../../store/store.js';
-import { bearerToken } from '../auth.js';
 import type { RestHandlers } from '../rest-router.js';
 
 export function agentHandlers(store: Store, auth: AuthService, coord: Coordinator, chat: ChatService) {
@@ -24,9 +23,9 @@ export function agentHandlers(store: Store, auth: AuthService, coord: Coordinato
       return { agents: withPresence };
     },
     'POST /api/agents': ({ body }) => auth.createAgent(body),
-    'PATCH /api/agents/:id': async ({ params, body: patch, agent: actor, req }) => {
+    'PATCH /api/agents/:id': async ({ params, body: patch, agent: actor, token }) => {
       const id = String(params.id);
-      const { agent } = await auth.updateAgent({ agent: actor, token: bearerToken(req)! }, id, patch);
+      const { agent } = await auth.updateAgent({ agent: actor, token }, id, patch);
       if (patch.active === false) await chat.requeueAgent(id, `${agent.name} was deactivated`);
       void chat.router.request();
       return { agent };

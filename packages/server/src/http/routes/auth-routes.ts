@@ -1,7 +1,6 @@
 import type { RestRoute } from '@parley/protocol';
 import type { Request } from 'express';
 import type { AuthService } from '../../domain/auth-service.js';
-import { bearerToken } from '../auth.js';
 import type { RestHandlers } from '../rest-router.js';
 
 const clientIp = (req: Request) => req.ip ?? 'unknown';
@@ -9,13 +8,13 @@ const clientIp = (req: Request) => req.ip ?? 'unknown';
 export function authHandlers(auth: AuthService) {
   return {
     'POST /api/auth/login': ({ body, req }) => auth.login(body.email, body.password, clientIp(req)),
-    'POST /api/auth/logout': async ({ req }) => {
-      await auth.logout(bearerToken(req)!);
+    'POST /api/auth/logout': async ({ token }) => {
+      await auth.logout(token);
       return { ok: true };
     },
     /** The agent's own password change: every other session of theirs ends, this one stays. */
-    'POST /api/me/password': async ({ body, agent, req }) => {
-      await auth.changeOwnPassword(agent, bearerToken(req)!, body.currentPassword, body.newPassword, clientIp(req));
+    'POST /api/me/password': async ({ body, agent, token, req }) => {
+      await auth.changeOwnPassword(agent, token, body.currentPassword, body.newPassword, clientIp(req));
       return { ok: true };
     },
     'GET /api/me': ({ agent }) => ({ agent }),
