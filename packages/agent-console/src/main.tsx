@@ -1,7 +1,7 @@
 import { render } from 'preact';
-import { App } from './components/App.js';
-import { boot } from './state.js';
+import { App } from './components/shell/App.js';
+import { startConsole } from './state/index.js';
 import './styles.css';
 
+startConsole();
 render(<App />, document.getElementById('app')!);
-void boot();

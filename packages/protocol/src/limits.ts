@@ -13,6 +13,11 @@ export const TITLE_MAX = 300;
 export const PREVIEW_MAX = 500;
 /** A compact identity JWT (`Parley('identify', {token})`). */
 export const IDENTITY_TOKEN_MAX = 2048;
+export const GREETING_MAX = 500;
+export const BLOCK_REASON_MAX = 500;
+export const SHORTCUT_MAX = 32;
+/** The most chats one agent may be given at once (`maxChats`). */
+export const MAX_CHATS_MAX = 50;
 
 export const LIMITS = {
   textMax: TEXT_MAX,
@@ -25,4 +30,8 @@ export const LIMITS = {
   titleMax: TITLE_MAX,
   previewMax: PREVIEW_MAX,
   identityTokenMax: IDENTITY_TOKEN_MAX,
+  greetingMax: GREETING_MAX,
+  blockReasonMax: BLOCK_REASON_MAX,
+  shortcutMax: SHORTCUT_MAX,
+  maxChatsMax: MAX_CHATS_MAX,
 } as const;

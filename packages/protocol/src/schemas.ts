@@ -123,23 +123,24 @@ const origin = z
     }
   }, 'must be an origin like https://example.com');
 
-export const siteSettings = z.object({
+/** Strict: an unknown key is refused (a typo must not be dropped silently), as are the bodies below. */
+export const siteSettings = z.strictObject({
   color: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/)
     .optional(),
   position: z.enum(['right', 'left']).optional(),
-  greeting: z.string().trim().max(500).optional(),
+  greeting: z.string().trim().max(LIMITS.greetingMax).optional(),
   preChat: z.boolean().optional(),
   locale: z.string().max(35).optional(),
 });
 
-export const createSiteBody = z.object({
+export const createSiteBody = z.strictObject({
   name,
   allowedOrigins: z.array(origin).max(50),
   settings: siteSettings.optional(),
 });
-export const updateSiteBody = z.object({
+export const updateSiteBody = z.strictObject({
   name: name.optional(),
   allowedOrigins: z.array(origin).max(50).optional(),
   settings: siteSettings.optional(),
@@ -150,12 +151,12 @@ export const createAgentBody = z.object({
   name,
   password: z.string().min(8).max(1024),
   role: z.enum(ROLES),
-  maxChats: z.number().int().min(1).max(50).optional(),
+  maxChats: z.number().int().min(1).max(LIMITS.maxChatsMax).optional(),
 });
 export const updateAgentBody = z.object({
   name: name.optional(),
   role: z.enum(ROLES).optional(),
-  maxChats: z.number().int().min(1).max(50).optional(),
+  maxChats: z.number().int().min(1).max(LIMITS.maxChatsMax).optional(),
   active: z.boolean().optional(),
   password: z.string().min(8).max(1024).optional(),
 });
@@ -191,7 +192,7 @@ export const cannedShortcut = z
   .string()
   .trim()
   .min(1)
-  .max(32)
+  .max(LIMITS.shortcutMax)
   .regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, - and _ only');
 export const createCannedBody = z.object({
   shortcut: cannedShortcut,
@@ -219,7 +220,7 @@ export type StatsQuery = z.infer<typeof statsQuery>;
 
 // ---- Moderation ----
 /** POST /api/conversations/:id/block */
-export const blockVisitorBody = z.object({ reason: z.string().trim().max(500).optional() });
+export const blockVisitorBody = z.object({ reason: z.string().trim().max(LIMITS.blockReasonMax).optional() });
 export type BlockVisitorBody = z.infer<typeof blockVisitorBody>;
 
 // ---- Widget ----

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { setState } from '../state.js';
+import { setState } from '../state/index.js';
 
 const SHORTCUTS: [string[], string][] = [
   [['Alt', '↓'], 'Next chat waiting for you'],

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { errorText, login } from '../state.js';
+import { errorText, login } from '../state/index.js';
 
 /** `notice`: why the agent was signed out, when the server ended the session (an expired login). */
 export function Login({ notice }: { notice?: string | null }) {

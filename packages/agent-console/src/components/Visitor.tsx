@@ -1,7 +1,7 @@
 import type { Conversation, VerifiedField, VisitorProfile } from '@parley/protocol';
 import type { ComponentChildren } from 'preact';
-import { openConversation, type State, type VisitorDetail } from '../state.js';
-import { hostOf, parseUserAgent, shortDate, visitorLabel } from '../util.js';
+import { hostOf, parseUserAgent, shortDate, visitorLabel } from '../format.js';
+import { openConversation, type State } from '../state/index.js';
 import { Avatar, Icon, type IconName } from './Icon.js';
 
 function Row({ icon, label, children }: { icon: IconName; label: string; children: ComponentChildren }) {
@@ -17,7 +17,7 @@ function Row({ icon, label, children }: { icon: IconName; label: string; childre
 }
 
 /** Exactly the fields the site signed (an older server only tells whether the userId is). */
-function verifiedFieldsOf(visitor: VisitorDetail | null): VerifiedField[] {
+function verifiedFieldsOf(visitor: VisitorProfile | null): VerifiedField[] {
   if (!visitor) return [];
   return (visitor as Partial<VisitorProfile>).verifiedFields ?? (visitor.verified ? ['userId'] : []);
 }

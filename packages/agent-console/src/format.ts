@@ -1,11 +1,5 @@
 /** Small formatting helpers shared by the views. */
 
-export function newClientId(): string {
-  return typeof crypto.randomUUID === 'function'
-    ? crypto.randomUUID()
-    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-}
-
 /** "42s", "5m", "2h 5m", "3d" */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
@@ -86,27 +80,6 @@ export function parseUserAgent(ua: string | undefined | null): { browser: string
   else if (/Mac OS X/.test(ua)) os = 'macOS';
   else if (/Linux/.test(ua)) os = 'Linux';
   return { browser: browser.trim(), os: os.trim() };
-}
-
-/** Splits text into plain runs and safe http(s) links. */
-export function linkify(text: string): ({ text: string } | { href: string; text: string })[] {
-  const out: ({ text: string } | { href: string; text: string })[] = [];
-  const re = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
-  let last = 0;
-  for (const match of text.matchAll(re)) {
-    const start = match.index ?? 0;
-    if (start > last) out.push({ text: text.slice(last, start) });
-    try {
-      const url = new URL(match[0]);
-      if (url.protocol === 'http:' || url.protocol === 'https:') out.push({ href: url.href, text: match[0] });
-      else out.push({ text: match[0] });
-    } catch {
-      out.push({ text: match[0] });
-    }
-    last = start + match[0].length;
-  }
-  if (last < text.length) out.push({ text: text.slice(last) });
-  return out;
 }
 
 export function hostOf(url: string | undefined): string {

@@ -1,0 +1,39 @@
+import type { ChatMessage, Summary } from './types.js';
+
+/** What the inbox row of a conversation shows, computed from its messages. Pure; tested in reducers.test.ts. */
+
+export function summarize(messages: readonly ChatMessage[], previous?: Summary): Summary {
+  let waitingSince: string | null = null;
+  let last: ChatMessage | undefined;
+  let seq = 0;
+  for (const m of messages) {
+    seq = Math.max(seq, m.seq);
+    if (m.internal) continue;
+    if (m.author === 'visitor') {
+      waitingSince ??= m.createdAt;
+      last = m;
+    } else if (m.author === 'agent') {
+      waitingSince = null;
+      last = m;
+    } else if (!last) last = m;
+  }
+  return {
+    preview: last?.text ?? previous?.preview ?? null,
+    previewAuthor: last?.author ?? previous?.previewAuthor ?? null,
+    previewAuthorName: last ? last.authorName : (previous?.previewAuthorName ?? null),
+    lastAt: last?.createdAt ?? previous?.lastAt ?? null,
+    waitingSince,
+    unread: previous?.unread ?? 0,
+    fresh: previous?.fresh ?? false,
+    seq,
+  };
+}
+
+/**
+ * The summary of a loaded list of messages, unless the one we have already reflects later messages: a
+ * response that left the server before the latest `message:new` events must not roll the preview back.
+ */
+export function summaryFromLoaded(messages: readonly ChatMessage[], current: Summary | undefined): Summary {
+  const loaded = summarize(messages, current);
+  return current && current.seq > loaded.seq ? current : loaded;
+}
