@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type TrustProxy, trustProxyFrom } from './http/client-address.js';
+import { type TrustProxy, trustProxyFrom } from './realtime/client-address.js';
 
 /** Every setting the server reads, parsed once from the environment. Nothing else reads process.env. */
 const envSchema = z.object({
@@ -67,7 +67,7 @@ export type Config = {
   maxConnectionsPerIp: number;
   /** Loopback addresses are exempt from the per-IP connection cap (a reverse proxy on the same host). */
   trustLoopback: boolean;
-  /** Which peers' X-Forwarded-For is believed when telling who a client is (http/client-address.ts). */
+  /** Which peers' X-Forwarded-For is believed when telling who a client is (realtime/client-address.ts). */
   trustProxy: TrustProxy;
   /** Visitor messages per site and window, across all of its visitors. */
   siteMessageLimit: { limit: number; windowMs: number };

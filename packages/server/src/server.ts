@@ -9,20 +9,24 @@ import type { Coordinator } from './coord/coordinator.js';
 import { MemoryCoordinator } from './coord/memory-coordinator.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
-import { ModerationService } from './domain/moderation.js';
-import { startReassigner } from './domain/reassigner.js';
+import { ModerationService } from './domain/moderation-service.js';
+import { PresenceService } from './domain/presence-service.js';
+import { Reassigner } from './domain/reassigner.js';
 import { newToken } from './domain/secrets.js';
-import { visitorTokens } from './domain/visitor-tokens.js';
+import { SiteCache } from './domain/site-cache.js';
+import { VisitorService } from './domain/visitor-service.js';
+import { VisitorTokens } from './domain/visitor-tokens.js';
 import { createHttpApp } from './http/http-app.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { setupAgentNamespace } from './realtime/agent-namespace.js';
+import { installAgentNamespace } from './realtime/agent-namespace.js';
+import { connectError } from './realtime/connect-error.js';
 import { installConnectionGuard, installSameOriginGuard } from './realtime/connection-guard.js';
-import { inFlightTracker } from './realtime/handle.js';
-import { type AgentNamespace, socketNotifier, type VisitorNamespace } from './realtime/notifier.js';
+import { InFlight } from './realtime/in-flight.js';
 import { rooms } from './realtime/rooms.js';
-import { connectError, siteCache } from './realtime/site-cache.js';
-import { setupVisitorNamespace } from './realtime/visitor-namespace.js';
+import { SocketNotifier } from './realtime/socket-notifier.js';
+import type { AgentNamespace, VisitorNamespace } from './realtime/sockets.js';
+import { installVisitorNamespace } from './realtime/visitor-namespace.js';
 import { openStore } from './store/store.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -49,9 +53,9 @@ export async function startParley(config: Config, log: Logger) {
     () => ({ visitor: visitorNs.sockets.size, agent: agentNs.sockets.size }),
   );
   const auth = new AuthService(store, coord, config);
-  const tokens = visitorTokens(await store.settings.getOrInit('visitor_token_secret', newToken()));
-  const sites = siteCache(store);
-  const inFlight = inFlightTracker();
+  const tokens = new VisitorTokens(await store.settings.getOrInit('visitor_token_secret', newToken()));
+  const sites = new SiteCache(store);
+  const inFlight = new InFlight();
   let stopping = false;
   // Usable: bootstrap is done (the first admin and the default site exist). Until then HTTP answers 503
   // (except health: http/routes/health-routes.ts) and a socket handshake waits for it (below).
@@ -71,9 +75,10 @@ export async function startParley(config: Config, log: Logger) {
     perMessageDeflate: false,
     ...(adapter ? { adapter: adapter as never } : {}),
   });
+  // One server, two namespaces with their own event maps and socket data: each is typed where it is made.
   const agentNs = io.of('/agent') as unknown as AgentNamespace;
   const visitorNs = io.of('/visitor') as unknown as VisitorNamespace;
-  const notifier = socketNotifier(agentNs, visitorNs);
+  const notifier = new SocketNotifier(agentNs, visitorNs);
   // After a fan-out outage, this process's clients may have missed events from other processes.
   onFanoutRecovered?.(() => {
     log.info('fan-out recovered: asking local clients to resync');
@@ -107,8 +112,13 @@ export async function startParley(config: Config, log: Logger) {
         next(error ?? undefined);
       });
     });
-  setupAgentNamespace(agentNs, { ...ctx, store, coord, chat, auth, notifier });
-  setupVisitorNamespace(visitorNs, { ...ctx, config, store, coord, chat, notifier, tokens, sites, moderation });
+  const visitors = new VisitorService(store, coord, chat, notifier, tokens, sites, moderation, {
+    visitor: config.visitorMessageLimit,
+    site: config.siteMessageLimit,
+  });
+  const presence = new PresenceService(coord, notifier, chat.router, log);
+  installAgentNamespace(agentNs, { ...ctx, chat, auth, presence });
+  installVisitorNamespace(visitorNs, { ...ctx, config, visitors });
 
   const app = createHttpApp({
     config,
@@ -135,7 +145,7 @@ export async function startParley(config: Config, log: Logger) {
   await bootstrap(store, auth, config, port, log);
   ready = true;
   markReady();
-  const reassigner = startReassigner({ store, coord, chat, graceMs: config.reassignGraceMs, log });
+  const reassigner = new Reassigner({ store, coord, chat, graceMs: config.reassignGraceMs, log }).start();
   void chat.router.request();
   log.info({ host: config.host, port }, 'listening');
 

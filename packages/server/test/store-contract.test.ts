@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseAgent } from '../src/domain/routing-policy.js';
 import { appendStatements } from '../src/store/messages-repo.js';
 import { migrate } from '../src/store/migrations.js';
 import { openPglite, openPgliteDatabase } from '../src/store/pglite-database.js';
@@ -312,7 +313,9 @@ for (const backend of backends) {
           60 - i,
         ]);
       const candidates = agents.map((a) => ({ agentId: a.id, idleSince: 0 }));
-      const results = await Promise.all(Array.from({ length: 16 }, () => store.conversations.assignNext(candidates)));
+      const results = await Promise.all(
+        Array.from({ length: 16 }, () => store.conversations.assignNext(candidates, chooseAgent)),
+      );
       const made = results.filter((r) => r !== null);
       expect(made).toHaveLength(5);
       expect(new Set(made.map((r) => r!.conversationId)).size).toBe(5);
@@ -322,7 +325,7 @@ for (const backend of backends) {
       // FIFO: the five oldest were taken.
       const assigned = new Set(made.map((r) => r!.conversationId));
       expect(convs.slice(0, 5).every((c) => assigned.has(c.id))).toBe(true);
-      expect(await store.conversations.assignNext(candidates)).toBeNull();
+      expect(await store.conversations.assignNext(candidates, chooseAgent)).toBeNull();
     });
 
     it('reports a unique violation with its PostgreSQL code and message', async () => {
@@ -505,10 +508,13 @@ for (const backend of backends) {
       const small = await agent(1);
       const big = await agent(4);
       await newConversation();
-      const first = await store.conversations.assignNext([
-        { agentId: small.id, idleSince: 0 },
-        { agentId: big.id, idleSince: 0 },
-      ]);
+      const first = await store.conversations.assignNext(
+        [
+          { agentId: small.id, idleSince: 0 },
+          { agentId: big.id, idleSince: 0 },
+        ],
+        chooseAgent,
+      );
       expect(first?.agentId).toBe(big.id);
     });
   });

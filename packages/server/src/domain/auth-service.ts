@@ -1,10 +1,10 @@
-import type { Agent, UpdateAgentBody } from '@parley/protocol';
+import type { Agent, LoginResult, UpdateAgentBody } from '@parley/protocol';
 import type { Config } from '../config.js';
 import type { Coordinator } from '../coord/coordinator.js';
 import { isUniqueViolation } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 import { refuse } from './errors.js';
-import { type LoginThrottle, loginThrottle } from './login-throttle.js';
+import { LoginThrottle } from './login-throttle.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newToken, sha256, verifyPassword } from './secrets.js';
 
 /** Agent login with throttling, bearer tokens (stored hashed, expiring), logout. */
@@ -19,14 +19,10 @@ export class AuthService {
     coord: Coordinator,
     private readonly config: Config,
   ) {
-    this.throttle = loginThrottle(coord, config.loginThrottle);
+    this.throttle = new LoginThrottle(coord, config.loginThrottle);
   }
 
-  async login(
-    email: string,
-    password: string,
-    ip: string,
-  ): Promise<{ token: string; agent: Agent; expiresAt: string }> {
+  async login(email: string, password: string, ip: string): Promise<LoginResult> {
     const found = await this.passwordChecked(email, password, ip);
     if (!found) throw refuse('invalid_credentials', 'wrong email or password');
     return { ...(await this.issueToken(found.id)), agent: found };

@@ -36,6 +36,15 @@ export class ChatService {
     return conversation;
   }
 
+  async publicConversation(id: string): Promise<Conversation> {
+    return publicConversation(await this.conversation(id));
+  }
+
+  /** Every message of a conversation, internal notes included: what agents see. */
+  messagesForAgents(conversationId: string): Promise<Message[]> {
+    return this.store.messages.list(conversationId, { includeInternal: true });
+  }
+
   // ---- visitors ----
 
   async visitorSend(visitor: VisitorRef, input: { clientId: string; text: string }, origin?: Origin): Promise<Message> {
@@ -136,6 +145,13 @@ export class ChatService {
     if (!internal && conversation.agentId !== agent.id && !isSupervisor(agent))
       throw refuse('not_assigned', 'accept the conversation before replying');
     throw refuse('conflict', 'the conversation changed meanwhile; please retry');
+  }
+
+  /** Tells the visitor the agent is typing; only the conversation's own agent, while it is open. */
+  async agentTyping(agent: Agent, conversationId: string, typing: boolean): Promise<void> {
+    const conversation = await this.conversation(conversationId);
+    if (conversation.agentId === agent.id && conversation.status !== 'closed')
+      this.notifier.agentTyping(publicConversation(conversation), typing, agent.name);
   }
 
   async accept(agent: Agent, conversationId: string): Promise<Conversation> {

@@ -8,7 +8,8 @@ import {
   TimeoutError,
 } from 'redis';
 import { describe, expect, it } from 'vitest';
-import { isDataException, isUnavailable } from './errors.js';
+import { z } from 'zod';
+import { isDataException, isUnavailable, parseInput, refuse, toDomainError } from './errors.js';
 
 describe('isUnavailable', () => {
   it('knows the node-redis connection errors, subclasses included', () => {
@@ -38,5 +39,31 @@ describe('isUnavailable', () => {
     expect(isUnavailable(Object.assign(new Error('x'), { code: '23505' }))).toBe(false);
     expect(isUnavailable(null)).toBe(false);
     expect(isDataException(Object.assign(new Error('x'), { code: '22P02' }))).toBe(true);
+  });
+});
+
+describe('toDomainError', () => {
+  const wording = { unavailable: 'try later', bad_data: 'cannot store that', bug: 'our fault' };
+
+  it('keeps refusals and classifies driver errors and bugs, the original as the cause', () => {
+    const refusal = refuse('conflict', 'taken');
+    expect(toDomainError(refusal, wording)).toBe(refusal);
+    const lost = Object.assign(new Error('x'), { code: 'ECONNRESET' });
+    expect(toDomainError(lost, wording)).toMatchObject({ code: 'unavailable', message: 'try later', cause: lost });
+    const nul = Object.assign(new Error('x'), { code: '22021' });
+    expect(toDomainError(nul, wording)).toMatchObject({ code: 'invalid_payload', fault: 'bad_data', cause: nul });
+    expect(toDomainError(new TypeError('oops'), wording)).toMatchObject({ code: 'internal', fault: 'bug' });
+  });
+});
+
+describe('parseInput', () => {
+  const schema = z.object({ text: z.string().max(3) });
+  const names = { root: 'payload', nul: 'no NUL' };
+
+  it('returns the parsed input, or refuses with the first issue', () => {
+    expect(parseInput(schema, { text: 'abc' }, names)).toEqual({ text: 'abc' });
+    expect(() => parseInput(schema, { text: 'abcd' }, names)).toThrow(/^text: /);
+    expect(() => parseInput(schema, 'nope', names)).toThrow(/^payload: /);
+    expect(() => parseInput(schema, { text: 'a\u0000' }, names)).toThrow('no NUL');
   });
 });

@@ -1,5 +1,8 @@
 import type { Coordinator } from '../coord/coordinator.js';
 
+/** The tiers an admitted attempt holds a slot in; given back to `release`. */
+export type LoginTicket = { readonly keys: readonly string[] };
+
 /**
  * Login throttling that parallel requests cannot slip past, on one process or many sharing Redis.
  *
@@ -19,39 +22,38 @@ import type { Coordinator } from '../coord/coordinator.js';
  * An attempt refused by a tier takes no slot in the later ones, so one address hammering a locked pair
  * does not wear down the account's budget.
  */
-export type LoginThrottle = ReturnType<typeof loginThrottle>;
+export class LoginThrottle {
+  constructor(
+    private readonly coord: Coordinator,
+    private readonly limits: { maxFailures: number; windowMs: number },
+  ) {}
 
-/** The tiers an admitted attempt holds a slot in; given back to `release`. */
-export type LoginTicket = { readonly keys: readonly string[] };
-
-export function loginThrottle(coord: Coordinator, limits: { maxFailures: number; windowMs: number }) {
-  const { maxFailures, windowMs } = limits;
-  const attempts = (key: string) => `login:${key}:n`;
-  const released = (key: string) => `login:${key}:ok`;
-  const release = (keys: readonly string[]) =>
-    Promise.all(keys.map((key) => coord.increment(released(key), windowMs))).then(() => undefined);
-
-  /** Takes a slot in one tier; true when it is within the cap. */
-  async function reserve(key: string, cap: number): Promise<boolean> {
-    const n = await coord.increment(attempts(key), windowMs);
-    // The first attempt of a window: releases counted in an earlier window do not carry over.
-    if (n === 1) await coord.reset(released(key));
-    return n - (await coord.count(released(key))) <= cap;
+  /** Reserves a slot in every tier, or returns null (refused: it keeps the slots it took). */
+  async admit(email: string, ip: string): Promise<LoginTicket | null> {
+    const { maxFailures } = this.limits;
+    const id = email.toLowerCase();
+    const tiers: [string, number][] = [
+      [`pair:${ip}|${id}`, maxFailures],
+      [`ip:${ip}`, maxFailures * 4],
+      [`email:${id}`, maxFailures * 20],
+    ];
+    for (const [key, cap] of tiers) if (!(await this.reserve(key, cap))) return null;
+    return { keys: tiers.map(([key]) => key) };
   }
 
-  return {
-    /** Reserves a slot in every tier, or returns null (refused: it keeps the slots it took). */
-    async admit(email: string, ip: string): Promise<LoginTicket | null> {
-      const id = email.toLowerCase();
-      const tiers: [string, number][] = [
-        [`pair:${ip}|${id}`, maxFailures],
-        [`ip:${ip}`, maxFailures * 4],
-        [`email:${id}`, maxFailures * 20],
-      ];
-      for (const [key, cap] of tiers) if (!(await reserve(key, cap))) return null;
-      return { keys: tiers.map(([key]) => key) };
-    },
-    /** Gives the slots back: the attempt succeeded, or was not a wrong guess. */
-    release: (ticket: LoginTicket) => release(ticket.keys),
-  };
+  /** Gives the slots back: the attempt succeeded, or was not a wrong guess. */
+  async release(ticket: LoginTicket): Promise<void> {
+    await Promise.all(ticket.keys.map((key) => this.coord.increment(released(key), this.limits.windowMs)));
+  }
+
+  /** Takes a slot in one tier; true when it is within the cap. */
+  private async reserve(key: string, cap: number): Promise<boolean> {
+    const n = await this.coord.increment(attempts(key), this.limits.windowMs);
+    // The first attempt of a window: releases counted in an earlier window do not carry over.
+    if (n === 1) await this.coord.reset(released(key));
+    return n - (await this.coord.count(released(key))) <= cap;
+  }
 }
+
+const attempts = (key: string) => `login:${key}:n`;
+const released = (key: string) => `login:${key}:ok`;

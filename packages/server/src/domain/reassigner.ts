@@ -9,40 +9,51 @@ import type { ChatService } from './chat-service.js';
  * restarted: their presence simply stops being refreshed. It also runs a routing pass each time, which
  * catches capacity freed on other processes.
  */
-export function startReassigner(opts: {
-  store: Store;
-  coord: Coordinator;
-  chat: ChatService;
-  graceMs: number;
-  log: Logger;
-  now?: () => number;
-}) {
-  const { store, coord, chat, graceMs, log } = opts;
-  const now = opts.now ?? Date.now;
-  const everyMs = Math.min(5000, Math.max(100, Math.floor(graceMs / 4)));
-  let busy = false;
-  const sweep = async () => {
-    if (busy) return;
-    busy = true;
+export class Reassigner {
+  private readonly now: () => number;
+  private busy = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly opts: {
+      store: Store;
+      coord: Coordinator;
+      chat: ChatService;
+      graceMs: number;
+      log: Logger;
+      now?: () => number;
+    },
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Sweeps periodically (every quarter of the grace period, between 100 ms and 5 s) until `stop`. */
+  start(): this {
+    const everyMs = Math.min(5000, Math.max(100, Math.floor(this.opts.graceMs / 4)));
+    this.timer = setInterval(() => void this.sweep(), everyMs);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async sweep(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    const { store, coord, chat, graceMs, log } = this.opts;
     try {
       for (const agentId of await store.conversations.agentsWithOpenConversations()) {
         const presence = await coord.presence(agentId);
-        if (!presence.connected && now() - presence.lastSeenAt >= graceMs)
+        if (!presence.connected && this.now() - presence.lastSeenAt >= graceMs)
           await chat.requeueAgent(agentId, `the agent was disconnected for more than ${Math.round(graceMs / 1000)} s`);
       }
       await chat.router.request();
     } catch (error) {
       log.warn({ err: error }, 'reassignment sweep failed');
     } finally {
-      busy = false;
+      this.busy = false;
     }
-  };
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  return {
-    sweep,
-    stop() {
-      clearInterval(timer);
-    },
-  };
+  }
 }

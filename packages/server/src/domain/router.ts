@@ -3,9 +3,11 @@ import type { Logger } from '../logger.js';
 import type { Assignment } from '../store/conversations-repo.js';
 import type { Store } from '../store/store.js';
 import { isUnavailable } from './errors.js';
+import { chooseAgent } from './routing-policy.js';
 
 /**
- * Routing: queued conversations go, oldest first, to online connected agents with free capacity.
+ * Routing: queued conversations go, oldest first, to online connected agents with free capacity (who
+ * wins: routing-policy.ts).
  * Each step is one atomic database transaction (see conversationsRepo.assignNext), so any number of
  * routers on any number of processes may run at once without double assignment or over-capacity.
  * Drains are coalesced: a request during a drain runs one more pass afterwards.
@@ -58,7 +60,7 @@ export class Router {
       const candidates = (await this.coord.allPresence())
         .filter((p) => p.connected && p.status === 'online')
         .map((p) => ({ agentId: p.agentId, idleSince: p.since }));
-      const assignment = await this.store.conversations.assignNext(candidates);
+      const assignment = await this.store.conversations.assignNext(candidates, chooseAgent);
       if (!assignment) return;
       this.log.info(
         { conversationId: assignment.conversationId, agentId: assignment.agentId },

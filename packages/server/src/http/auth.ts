@@ -1,5 +1,5 @@
 import type { Agent, Role } from '@parley/protocol';
-import type { Request, RequestHandler } from 'express';
+import type { Request } from 'express';
 import type { AuthService } from '../domain/auth-service.js';
 import { refuse } from '../domain/errors.js';
 
@@ -9,19 +9,15 @@ export function bearerToken(req: Request): string | null {
   return match?.[1] ?? null;
 }
 
-/** The logged-in agent of this request (set by requireAgent). */
-export function currentAgent(req: Request): Agent {
-  return (req as Request & { agent: Agent }).agent;
-}
-
-/** Requires a valid bearer token; with roles, one of them. */
-export function requireAgent(auth: AuthService, ...roles: Role[]): RequestHandler {
-  return async (req, _res, next) => {
-    const token = bearerToken(req);
-    const agent = token ? await auth.agentForToken(token) : null;
-    if (!agent) throw refuse('unauthorized', 'log in first');
-    if (roles.length > 0 && !roles.includes(agent.role)) throw refuse('forbidden', `needs role ${roles.join(' or ')}`);
-    (req as Request & { agent: Agent }).agent = agent;
-    next();
-  };
+/** The logged-in agent of a request and their bearer token; with roles, the agent must have one of them. */
+export async function authenticate(
+  auth: AuthService,
+  req: Request,
+  roles: readonly Role[],
+): Promise<{ agent: Agent; token: string }> {
+  const token = bearerToken(req);
+  const agent = token ? await auth.agentForToken(token) : null;
+  if (!token || !agent) throw refuse('unauthorized', 'log in first');
+  if (roles.length > 0 && !roles.includes(agent.role)) throw refuse('forbidden', `needs role ${roles.join(' or ')}`);
+  return { agent, token };
 }

@@ -1,25 +1,27 @@
+import type { RestRoute } from '@parley/protocol';
 import compression from 'compression';
 import express from 'express';
 import type { Config } from '../config.js';
 import type { Coordinator } from '../coord/coordinator.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
-import type { ModerationService } from '../domain/moderation.js';
+import type { ModerationService } from '../domain/moderation-service.js';
+import type { SiteCache } from '../domain/site-cache.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { SiteCache } from '../realtime/site-cache.js';
 import type { Store } from '../store/store.js';
-import { discardUnreadBody, errorHandler, notFound } from './errors.js';
-import { agentRoutes } from './routes/agent-routes.js';
-import { authRoutes } from './routes/auth-routes.js';
-import { cannedRoutes } from './routes/canned-routes.js';
-import { conversationRoutes } from './routes/conversation-routes.js';
-import { healthRoutes } from './routes/health-routes.js';
-import { moderationRoutes } from './routes/moderation-routes.js';
-import { siteRoutes } from './routes/site-routes.js';
-import { staticRoutes } from './routes/static-routes.js';
-import { statsRoutes } from './routes/stats-routes.js';
-import { widgetRoutes } from './routes/widget-routes.js';
+import { discardUnreadBody, errorHandler, notFound } from './error-handler.js';
+import { createRestRouter, type RestHandlers } from './rest-router.js';
+import { agentHandlers } from './routes/agent-routes.js';
+import { authHandlers } from './routes/auth-routes.js';
+import { cannedHandlers } from './routes/canned-routes.js';
+import { conversationHandlers } from './routes/conversation-routes.js';
+import { createHealthRouter } from './routes/health-routes.js';
+import { moderationHandlers } from './routes/moderation-routes.js';
+import { siteHandlers } from './routes/site-routes.js';
+import { createStaticRouter } from './routes/static-routes.js';
+import { statsHandlers } from './routes/stats-routes.js';
+import { widgetHandlers } from './routes/widget-routes.js';
 import { securityHeaders } from './security-headers.js';
 
 export type HttpDeps = {
@@ -49,16 +51,20 @@ export function createHttpApp(d: HttpDeps) {
   app.use(compression({ threshold: 512 }));
   app.use(express.json({ limit: d.config.jsonBodyLimit, strict: true }));
   app.use(discardUnreadBody(d.config.maxHttpBufferSize));
-  app.use(healthRoutes(d));
-  app.use(authRoutes(d.auth));
-  app.use(siteRoutes(d.store, d.auth, d.sites));
-  app.use(agentRoutes(d.store, d.auth, d.coord, d.chat));
-  app.use(conversationRoutes(d.store, d.auth, d.chat));
-  app.use(moderationRoutes(d.auth, d.moderation));
-  app.use(cannedRoutes(d.store, d.auth));
-  app.use(statsRoutes(d.store, d.auth, d.coord));
-  app.use(widgetRoutes(d.sites, d.coord));
-  app.use(staticRoutes(d.staticRoot, d.store));
+  app.use(createHealthRouter(d));
+  // Every route of the protocol's REST table has its handler here (a missing or extra one does not compile).
+  const rest = {
+    ...authHandlers(d.auth),
+    ...siteHandlers(d.store, d.sites),
+    ...agentHandlers(d.store, d.auth, d.coord, d.chat),
+    ...conversationHandlers(d.store, d.chat),
+    ...moderationHandlers(d.moderation),
+    ...cannedHandlers(d.store),
+    ...statsHandlers(d.store, d.coord),
+    ...widgetHandlers(d.sites, d.coord),
+  } satisfies RestHandlers<RestRoute>;
+  app.use(createRestRouter(d.auth, rest));
+  app.use(createStaticRouter(d.staticRoot, d.store));
   app.use(notFound);
   app.use(errorHandler(d.log, d.metrics));
   return app;

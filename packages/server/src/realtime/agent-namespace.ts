@@ -1,37 +1,15 @@
-import { type Agent, schemas } from '@parley/protocol';
-import type { Socket } from 'socket.io';
-import type { Coordinator } from '../coord/coordinator.js';
+import { type AgentClientEvents, schemas } from '@parley/protocol';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
-import type { Notifier } from '../domain/notifier.js';
+import type { PresenceService } from '../domain/presence-service.js';
 import { sha256 } from '../domain/secrets.js';
-import { publicConversation } from '../store/rows.js';
-import type { Store } from '../store/store.js';
-import { attach, type HandlerContext, listeners, on } from './handle.js';
-import { type AgentNamespace, originOf } from './notifier.js';
+import { connectError } from './connect-error.js';
+import { attach, type HandlerContext, type HandlerTable, listeners, on } from './handle.js';
 import { rooms } from './rooms.js';
-import { connectError } from './site-cache.js';
+import { originOf } from './socket-notifier.js';
+import type { AgentNamespace, AgentSocket } from './sockets.js';
 
-export type AgentDeps = HandlerContext & {
-  store: Store;
-  coord: Coordinator;
-  chat: ChatService;
-  auth: AuthService;
-  notifier: Notifier;
-};
-
-/**
- * `noEcho`: handshake `echo: false`, as for visitors (this connection does not hear its own messages back).
- * `expiresAt`: when the login token runs out (ms); `expiry`: the timer that ends the connection then.
- */
-type AgentData = {
-  agent: Agent;
-  tokenHash: string;
-  noEcho: boolean;
-  expiresAt: number;
-  expiry?: ReturnType<typeof setTimeout>;
-};
-type AgentSocket = Socket & { data: AgentData };
+export type AgentDeps = HandlerContext & { chat: ChatService; auth: AuthService; presence: PresenceService };
 
 /** Node runs a longer timeout at once: a far expiry is reached in steps of at most this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -50,52 +28,20 @@ function endAtExpiry(socket: AgentSocket) {
   socket.data.expiry = setTimeout(endAtExpiry, Math.min(left, MAX_TIMER_MS), socket);
 }
 
-export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
-  const { store, chat, coord, notifier } = deps;
+const handler = on<AgentSocket>();
 
-  // Through the adapter, so on every process. Ended sessions: their sockets go (the client's retry is
-  // answered `unauthorized`). A new role or name: the agent's sockets go and the client's retry, with a token
-  // that still works, joins with the agent read afresh at the handshake (rooms, role checks, author name).
-  deps.auth.onSessionsEnded((agentId, keepTokenHash) => {
-    const sockets = ns.in(rooms.agent(agentId));
-    (keepTokenHash ? sockets.except(rooms.agentToken(keepTokenHash)) : sockets).disconnectSockets(true);
-  });
-  deps.auth.onAgentChanged((agentId) => ns.in(rooms.agent(agentId)).disconnectSockets(true));
-
-  ns.use(async (socket, next) => {
-    try {
-      const auth = schemas.agentAuth.safeParse(socket.handshake.auth ?? {});
-      const session = auth.success ? await deps.auth.sessionForToken(auth.data.token) : null;
-      if (!auth.success || !session) return next(connectError('unauthorized', 'log in again'));
-      socket.data = {
-        agent: session.agent,
-        tokenHash: sha256(auth.data.token),
-        noEcho: auth.data.echo === false,
-        expiresAt: session.expiresAt.getTime(),
-      } satisfies AgentData;
-      next();
-    } catch (error) {
-      deps.log.error({ err: error }, 'agent handshake failed');
-      next(connectError('unavailable', 'the server is unavailable right now, retrying'));
-    }
-  });
-
-  // The handlers, built once for the namespace: a connection only holds references to them.
-  const handler = on<AgentSocket>();
-  const events = listeners<AgentSocket>(deps, {
-    'agent:status': handler(schemas.agentStatus, async ({ status }, { data: { agent } }) => {
-      await coord.setAgentStatus(agent.id, status);
-      notifier.presenceChanged(agent.id, status);
-      deps.log.info({ agentId: agent.id, status }, 'agent status');
-      if (status === 'online') await chat.router.request();
-      return { status };
-    }),
+/** The agent namespace's events: transport only (rooms); the rest is ChatService and PresenceService. */
+function agentHandlers({ chat, presence }: AgentDeps) {
+  return {
+    'agent:status': handler(schemas.agentStatus, async ({ status }, { data: { agent } }) => ({
+      status: await presence.setStatus(agent.id, status),
+    })),
 
     'conversation:join': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
-      const conversation = await chat.conversation(conversationId);
+      const conversation = await chat.publicConversation(conversationId);
       await socket.join(rooms.conversation(conversationId));
-      const messages = await store.messages.list(conversationId, { includeInternal: true });
-      return { conversation: publicConversation(conversation), messages };
+      const messages = await chat.messagesForAgents(conversationId);
+      return { conversation, messages };
     }),
 
     'conversation:leave': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
@@ -122,26 +68,56 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
     })),
 
     typing: handler(schemas.agentTyping, async ({ conversationId, typing }, { data: { agent } }) => {
-      const conversation = await chat.conversation(conversationId);
-      if (conversation.agentId === agent.id && conversation.status !== 'closed')
-        notifier.agentTyping(publicConversation(conversation), typing, agent.name);
+      await chat.agentTyping(agent, conversationId, typing);
       return {};
     }),
+  } satisfies HandlerTable<AgentClientEvents, AgentSocket>;
+}
+
+export function installAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
+  const { presence } = deps;
+
+  // Through the adapter, so on every process. Ended sessions: their sockets go (the client's retry is
+  // answered `unauthorized`). A new role or name: the agent's sockets go and the client's retry, with a token
+  // that still works, joins with the agent read afresh at the handshake (rooms, role checks, author name).
+  deps.auth.onSessionsEnded((agentId, keepTokenHash) => {
+    const sockets = ns.in(rooms.agent(agentId));
+    (keepTokenHash ? sockets.except(rooms.agentToken(keepTokenHash)) : sockets).disconnectSockets(true);
   });
+  deps.auth.onAgentChanged((agentId) => ns.in(rooms.agent(agentId)).disconnectSockets(true));
+
+  ns.use(async (socket, next) => {
+    try {
+      const auth = schemas.agentAuth.safeParse(socket.handshake.auth ?? {});
+      const session = auth.success ? await deps.auth.sessionForToken(auth.data.token) : null;
+      if (!auth.success || !session) return next(connectError('unauthorized', 'log in again'));
+      socket.data = {
+        agent: session.agent,
+        tokenHash: sha256(auth.data.token),
+        noEcho: auth.data.echo === false,
+        expiresAt: session.expiresAt.getTime(),
+      };
+      next();
+    } catch (error) {
+      deps.log.error({ err: error }, 'agent handshake failed');
+      next(connectError('unavailable', 'the server is unavailable right now, retrying'));
+    }
+  });
+
+  // The handlers, built once for the namespace: a connection only holds references to them.
+  const events = listeners(deps, agentHandlers(deps));
 
   async function disconnected(this: AgentSocket) {
     const { agent } = this.data;
     clearTimeout(this.data.expiry);
     try {
-      const presence = await coord.agentDisconnected(agent.id, this.id);
-      if (!presence.connected) notifier.presenceChanged(agent.id, 'offline');
+      await presence.disconnected(agent.id, this.id);
     } catch (error) {
       deps.log.warn({ err: error, agentId: agent.id }, 'could not record agent disconnect');
     }
   }
 
-  ns.on('connection', async (raw: Socket) => {
-    const socket = raw as AgentSocket;
+  ns.on('connection', async (socket) => {
     const { agent, tokenHash } = socket.data;
     const joined = [rooms.agent(agent.id), rooms.allAgents, rooms.agentToken(tokenHash)];
     if (agent.role !== 'agent') joined.push(rooms.supervisors);
@@ -150,9 +126,7 @@ export function setupAgentNamespace(ns: AgentNamespace, deps: AgentDeps) {
     attach(socket, events);
     try {
       await socket.join(joined);
-      const presence = await coord.agentConnected(agent.id, socket.id);
-      notifier.presenceChanged(agent.id, presence.status);
-      if (presence.status === 'online') void chat.router.request();
+      await presence.connected(agent.id, socket.id);
     } catch (error) {
       // Store or coordination unavailable: let the client reconnect rather than half-connect.
       deps.log.warn({ err: error, agentId: agent.id }, 'agent connection setup failed');

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
-import { connectionAddress } from '../http/client-address.js';
-import { connectError } from './site-cache.js';
+import { connectionAddress } from './client-address.js';
+import { connectError } from './connect-error.js';
+import type { Admit } from './handle.js';
 
 type EngineSocket = {
   request: IncomingMessage;
@@ -17,7 +18,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * Per-IP connection cap (per process). Every engine connection is counted by its client's address (the
- * peer, or behind a trusted proxy the address it forwards: http/client-address.ts); one over the cap is
+ * peer, or behind a trusted proxy the address it forwards: realtime/client-address.ts); one over the cap is
  * refused by the namespace it asks for with connect_error `rate_limited` (a clear code the client can
  * show), and its transport is closed shortly after, whatever it asks for. A loopback client is exempt
  * unless `trustLoopback` is off (a proxy on the same host that does not forward addresses would otherwise
@@ -64,8 +65,11 @@ type BudgetedSocket = { data: { events?: EventWindow }; disconnect(close?: boole
  * cheap events such as typing or sync. One function per namespace, its state a small record per socket
  * (`admit` runs before each handler, see realtime/handle.ts); events without a handler do nothing anyway.
  */
-export function eventBudget(budget: { limit: number; windowMs: number }, onCutOff: (socket: BudgetedSocket) => void) {
-  return function admit(socket: BudgetedSocket, ack: ((res: unknown) => void) | undefined): boolean {
+export function createEventBudget<S extends BudgetedSocket>(
+  budget: { limit: number; windowMs: number },
+  onCutOff: (socket: S) => void,
+): Admit<S> {
+  return function admit(socket, ack) {
     const now = Date.now();
     socket.data.events ??= { start: now, count: 0, cut: false };
     const window = socket.data.events;

@@ -1,70 +1,56 @@
-import type { Ack, ErrorBody } from '@parley/protocol';
+import type { Ack, AckPayload } from '@parley/protocol';
 import type { z } from 'zod';
-import { containsNul, DomainError, isDataException, isUnavailable } from '../domain/errors.js';
+import { type DomainError, type FaultWording, logFailure, parseInput, toDomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { InFlight } from './in-flight.js';
 
-/** Tracks handlers still running so a graceful shutdown can wait for in-flight writes. */
-export function inFlightTracker() {
-  let count = 0;
-  let waiters: (() => void)[] = [];
-  return {
-    begin() {
-      count++;
-    },
-    end() {
-      count--;
-      if (count === 0) {
-        for (const w of waiters) w();
-        waiters = [];
-      }
-    },
-    idle(): Promise<void> {
-      return count === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
-    },
-    get count() {
-      return count;
-    },
-  };
-}
+export type HandlerContext = { log: Logger; metrics: Metrics; inFlight: InFlight };
 
-export type HandlerContext = { log: Logger; metrics: Metrics; inFlight: ReturnType<typeof inFlightTracker> };
-
-/** Runs before every handler of a namespace; false = the event was answered already and is dropped. */
-// biome-ignore lint/suspicious/noExplicitAny: the socket type is the namespace's
-export type Admit = (socket: any, ack: ((res: unknown) => void) | undefined) => boolean;
-
-type Listener = (...args: unknown[]) => void;
-type SocketLike = { on(event: string, listener: Listener): unknown };
-
-export function errorBody(error: unknown, log: Logger, event: string): ErrorBody {
-  if (error instanceof DomainError) return { code: error.code, message: error.message };
-  if (isUnavailable(error)) {
-    log.warn({ err: error, event }, 'store unavailable');
-    return { code: 'unavailable', message: 'the chat is briefly unavailable; please retry' };
-  }
-  if (isDataException(error)) {
-    log.warn({ err: error, event }, 'input refused by the database');
-    return { code: 'invalid_payload', message: 'the payload holds a value that cannot be stored' };
-  }
-  log.error({ err: error, event }, 'handler failed');
-  return { code: 'internal', message: 'something went wrong on our side; please retry' };
-}
+/** The payload a client event carries (its first argument in the protocol's event map). */
+export type PayloadOf<F> = F extends (payload: infer P, ...rest: never[]) => void ? P : never;
 
 /**
- * One socket event: its payload schema and what it does. `run` gets the socket it came from, so one
- * handler serves every connection of a namespace.
+ * One socket event: the schema its payload is parsed with and what it does. `run` gets the socket it came
+ * from, so one handler serves every connection of a namespace, and returns the acknowledgement's payload.
  */
-export type EventHandler<S extends z.ZodType, Sock> = {
-  schema: S;
-  run(payload: z.infer<S>, socket: Sock): Promise<object> | object;
+export type EventHandler<Payload, Reply, Sock> = {
+  schema: z.ZodType<Payload>;
+  run: (payload: Payload, socket: Sock) => Promise<Reply> | Reply;
+};
+
+/**
+ * A namespace's handler table, typed from the protocol's event map: one handler per client event (no
+ * more, no fewer), each returning that event's acknowledgement payload.
+ */
+export type HandlerTable<Events, Sock> = {
+  [E in keyof Events]: EventHandler<PayloadOf<Events[E]>, AckPayload<Events, E>, Sock>;
 };
 
 /** Declares a handler with its payload type inferred from the schema. */
 export function on<Sock>() {
-  return <S extends z.ZodType>(schema: S, run: (payload: z.infer<S>, socket: Sock) => Promise<object> | object) =>
-    ({ schema, run }) as EventHandler<S, Sock>;
+  return <S extends z.ZodType, R>(
+    schema: S,
+    run: (payload: z.infer<S>, socket: Sock) => Promise<R> | R,
+  ): EventHandler<z.infer<S>, R, Sock> => ({ schema: schema as z.ZodType<z.infer<S>>, run });
 }
+
+/** Runs before every handler of a namespace; false = the event was answered already and is dropped. */
+export type Admit<Sock> = (socket: Sock, ack: ((res: unknown) => void) | undefined) => boolean;
+
+/** Any entry of a handler table, as the dispatcher sees it. */
+type AnyHandler<Sock> = { schema: z.ZodType; run: (payload: never, socket: Sock) => unknown };
+
+type Listener = (...args: unknown[]) => void;
+/** The shared listeners of a namespace, registered on each of its sockets by `attach`. */
+export type SharedListeners = readonly (readonly [string, Listener])[];
+
+const SOCKET_WORDING: FaultWording = {
+  unavailable: 'the chat is briefly unavailable; please retry',
+  bad_data: 'the payload holds a value that cannot be stored',
+  bug: 'something went wrong on our side; please retry',
+};
+const PAYLOAD = { root: 'payload', nul: 'payload: NUL characters are not allowed' };
 
 /**
  * Turns a namespace's handler table into socket.io listeners, ONCE per namespace: socket.io calls a
@@ -75,10 +61,9 @@ export function on<Sock>() {
  */
 export function listeners<Sock>(
   ctx: HandlerContext,
-  // biome-ignore lint/suspicious/noExplicitAny: each entry carries its own schema type
-  table: Record<string, EventHandler<any, Sock>>,
-  admit?: Admit,
-): [string, Listener][] {
+  table: Record<string, AnyHandler<Sock>>,
+  admit?: Admit<Sock>,
+): SharedListeners {
   return Object.entries(table).map(([event, handler]) => [
     event,
     function (this: Sock, ...args: unknown[]) {
@@ -92,15 +77,14 @@ export function listeners<Sock>(
 }
 
 /** Registers the shared listeners on one socket. */
-export function attach(socket: SocketLike, shared: [string, Listener][]): void {
+export function attach(socket: { on(event: string, listener: Listener): unknown }, shared: SharedListeners): void {
   for (const [event, listener] of shared) socket.on(event, listener);
 }
 
 async function dispatch<Sock>(
   ctx: HandlerContext,
   event: string,
-  // biome-ignore lint/suspicious/noExplicitAny: see listeners()
-  handler: EventHandler<any, Sock>,
+  handler: AnyHandler<Sock>,
   socket: Sock,
   args: unknown[],
 ): Promise<void> {
@@ -117,28 +101,23 @@ async function dispatch<Sock>(
       // The client went away; nothing to tell.
     }
   };
-  const parsed = handler.schema.safeParse(raw ?? {});
-  if (parsed.success && containsNul(parsed.data)) {
-    reply({ ok: false, error: { code: 'invalid_payload', message: 'payload: NUL characters are not allowed' } });
-    return;
-  }
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    reply({
-      ok: false,
-      error: {
-        code: 'invalid_payload',
-        message: issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : 'invalid payload',
-      },
-    });
+  const refused = (failure: DomainError) =>
+    reply({ ok: false, error: { code: failure.code, message: failure.message } });
+  let payload: unknown;
+  try {
+    payload = parseInput(handler.schema, raw, PAYLOAD);
+  } catch (error) {
+    refused(toDomainError(error, SOCKET_WORDING));
     return;
   }
   ctx.inFlight.begin();
   try {
-    const result = await handler.run(parsed.data, socket);
+    const result = (await handler.run(payload as never, socket)) as object;
     reply({ ok: true, ...result });
   } catch (error) {
-    reply({ ok: false, error: errorBody(error, ctx.log, event) });
+    const failure = toDomainError(error, SOCKET_WORDING);
+    logFailure(ctx.log, failure, { event }, 'handler failed');
+    refused(failure);
   } finally {
     ctx.inFlight.end();
   }

@@ -1,5 +1,5 @@
 import type { Agent, Role } from '@parley/protocol';
-import { newId } from '../domain/ids.js';
+import { newId } from './ids.js';
 import { toAgent } from './rows.js';
 import type { SqlDatabase, SqlExecutor } from './sql.js';
 

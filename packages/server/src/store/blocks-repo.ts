@@ -1,5 +1,5 @@
 import type { VisitorBlock } from '@parley/protocol';
-import { newId } from '../domain/ids.js';
+import { newId } from './ids.js';
 import { iso } from './rows.js';
 import type { Row, SqlDatabase } from './sql.js';
 

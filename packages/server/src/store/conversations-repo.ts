@@ -1,9 +1,24 @@
-import { newId } from '../domain/ids.js';
+import { newId } from './ids.js';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, type ConversationRecord, iso, toConversation } from './rows.js';
 import { type SqlDatabase, type SqlExecutor, type Statement, statement } from './sql.js';
 
 export type RoutingCandidate = { agentId: string; idleSince: number };
 export type Assignment = { conversationId: string; agentId: string };
+
+/** An online agent who could take a conversation, with their free capacity (locked for the decision). */
+export type AgentCapacity = {
+  agentId: string;
+  /** Conversations they may still take (maxChats minus open assignments); more than 0. */
+  free: number;
+  /** When they were last given a conversation (ms since epoch, 0 = never). */
+  lastAssignedAt: number;
+  /** Since when they have been available (ms since epoch). */
+  idleSince: number;
+};
+
+/** Who wins a queued conversation (the routing policy, domain/routing-policy.ts); the store locks and assigns. */
+export type ChooseAgent = (conversation: { previousAgentId: string | null }, agents: AgentCapacity[]) => string | null;
+
 /** How an assignment (a row of conversation_assignments) ended. */
 export type AssignmentEnd = 'transferred' | 'requeued' | 'closed';
 
@@ -145,14 +160,15 @@ export function conversationsRepo(db: SqlDatabase) {
     /**
      * One routing step, atomic across processes: lock the candidates' agent rows, count their open
      * conversations, lock the oldest queued conversation (skipping ones another router holds), and give it
-     * to the candidate with the most free capacity (ties: assigned least recently, then idle longest),
-     * preferring someone other than the agent who last had it.
+     * to the candidate `choose` picks among those with free capacity (the policy: domain/routing-policy.ts).
      */
-    async assignNext(candidates: RoutingCandidate[]): Promise<Assignment | null> {
+    async assignNext(candidates: RoutingCandidate[], choose: ChooseAgent): Promise<Assignment | null> {
       if (candidates.length === 0) return null;
       return db.transaction(async (tx) => {
         const idle = new Map(candidates.map((c) => [c.agentId, c.idleSince]));
-        const capacity = (await lockCapacity(tx, [...idle.keys()])).filter((a) => a.free > 0);
+        const capacity = (await lockCapacity(tx, [...idle.keys()]))
+          .filter((a) => a.free > 0)
+          .map((a) => ({ ...a, idleSince: idle.get(a.agentId) ?? 0 }));
         if (capacity.length === 0) return null;
         const queued = await tx.query<{ id: string; previous_agent_id: string | null }>(
           `select id, previous_agent_id from conversations where status = 'queued'
@@ -160,16 +176,9 @@ export function conversationsRepo(db: SqlDatabase) {
         );
         const conversation = queued[0];
         if (!conversation) return null;
-        capacity.sort(
-          (a, b) =>
-            Number(a.agentId === conversation.previous_agent_id) -
-              Number(b.agentId === conversation.previous_agent_id) ||
-            b.free - a.free ||
-            a.lastAssignedAt - b.lastAssignedAt ||
-            (idle.get(a.agentId) ?? 0) - (idle.get(b.agentId) ?? 0) ||
-            a.agentId.localeCompare(b.agentId),
-        );
-        const agentId = capacity[0]!.agentId;
+        const previousAgentId = conversation.previous_agent_id === null ? null : String(conversation.previous_agent_id);
+        const agentId = choose({ previousAgentId }, capacity);
+        if (agentId === null || !capacity.some((a) => a.agentId === agentId)) return null;
         await tx.query(
           "update conversations set status = 'assigned', agent_id = $2, updated_at = now() where id = $1",
           [conversation.id, agentId],

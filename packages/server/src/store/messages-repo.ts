@@ -1,6 +1,6 @@
 import type { Author, Conversation, Message } from '@parley/protocol';
-import { newId } from '../domain/ids.js';
 import { AppendBatcher } from './append-batcher.js';
+import { newId } from './ids.js';
 import { toMessage } from './rows.js';
 import { isUniqueViolation, type Row, type SqlDatabase, statement } from './sql.js';
 

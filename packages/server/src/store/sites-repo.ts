@@ -1,9 +1,7 @@
-import type { Site, SiteSettings } from '@parley/protocol';
-import { newId, randomKey } from '../domain/ids.js';
+import type { Site, SiteSettings, SiteWithSecret } from '@parley/protocol';
+import { newId, randomKey } from './ids.js';
 import { toSite } from './rows.js';
 import type { SqlDatabase } from './sql.js';
-
-export type SiteWithSecret = Site & { identitySecret: string };
 
 export function sitesRepo(db: SqlDatabase) {
   const withSecret = (row: Record<string, unknown>): SiteWithSecret => ({

@@ -1,40 +1,34 @@
-import { schemas } from '@parley/protocol';
-import { Router } from 'express';
+import type { RestRoute } from '@parley/protocol';
 import type { Coordinator } from '../../coord/coordinator.js';
 import type { AuthService } from '../../domain/auth-service.js';
 import type { ChatService } from '../../domain/chat-service.js';
 import type { Store } from '../../store/store.js';
-import { bearerToken, currentAgent, requireAgent } from '../auth.js';
-import { parse } from '../errors.js';
+import type { RestHandlers } from '../rest-router.js';
 
-export function agentRoutes(store: Store, auth: AuthService, coord: Coordinator, chat: ChatService) {
-  const router = Router();
-  /** Every agent with live status and load (for transfer pickers and the supervisor floor view). */
-  router.get('/api/agents', requireAgent(auth), async (_req, res) => {
-    const [agents, loads] = await Promise.all([store.agents.list(), store.agents.loads()]);
-    const withPresence = await Promise.all(
-      agents.map(async (agent) => {
-        const presence = await coord.presence(agent.id);
-        return {
-          ...agent,
-          status: presence.connected ? presence.status : 'offline',
-          load: loads.get(agent.id) ?? 0,
-        };
-      }),
-    );
-    res.json({ agents: withPresence });
-  });
-  router.post('/api/agents', requireAgent(auth, 'admin'), async (req, res) => {
-    const body = parse(schemas.createAgentBody, req.body);
-    res.status(201).json(await auth.createAgent(body));
-  });
-  router.patch('/api/agents/:id', requireAgent(auth, 'admin'), async (req, res) => {
-    const patch = parse(schemas.updateAgentBody, req.body);
-    const id = String(req.params.id);
-    const { agent } = await auth.updateAgent({ agent: currentAgent(req), token: bearerToken(req)! }, id, patch);
-    if (patch.active === false) await chat.requeueAgent(id, `${agent.name} was deactivated`);
-    void chat.router.request();
-    res.json({ agent });
-  });
-  return router;
+export function agentHandlers(store: Store, auth: AuthService, coord: Coordinator, chat: ChatService) {
+  return {
+    /** Every agent with live status and load (for transfer pickers and the supervisor floor view). */
+    'GET /api/agents': async () => {
+      const [agents, loads] = await Promise.all([store.agents.list(), store.agents.loads()]);
+      const withPresence = await Promise.all(
+        agents.map(async (agent) => {
+          const presence = await coord.presence(agent.id);
+          return {
+            ...agent,
+            status: presence.connected ? presence.status : ('offline' as const),
+            load: loads.get(agent.id) ?? 0,
+          };
+        }),
+      );
+      return { agents: withPresence };
+    },
+    'POST /api/agents': ({ body }) => auth.createAgent(body),
+    'PATCH /api/agents/:id': async ({ params, body: patch, agent: actor, token }) => {
+      const id = String(params.id);
+      const { agent } = await auth.updateAgent({ agent: actor, token }, id, patch);
+      if (patch.active === false) await chat.requeueAgent(id, `${agent.name} was deactivated`);
+      void chat.router.request();
+      return { agent };
+    },
+  } satisfies Partial<RestHandlers<RestRoute>>;
 }

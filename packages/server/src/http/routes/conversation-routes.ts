@@ -1,13 +1,10 @@
-import { schemas } from '@parley/protocol';
-import { Router } from 'express';
-import type { AuthService } from '../../domain/auth-service.js';
+import type { RestRoute } from '@parley/protocol';
 import type { ChatService } from '../../domain/chat-service.js';
 import { refuse } from '../../domain/errors.js';
 import { isSupervisor } from '../../domain/roles.js';
 import { publicConversation } from '../../store/rows.js';
 import type { Store } from '../../store/store.js';
-import { currentAgent, requireAgent } from '../auth.js';
-import { parse } from '../errors.js';
+import type { RestHandlers } from '../rest-router.js';
 
 const encodeCursor = (c: { createdAt: string; id: string }) =>
   Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
@@ -23,42 +20,40 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   throw refuse('invalid_payload', 'cursor: not a cursor this server issued');
 }
 
-export function conversationRoutes(store: Store, auth: AuthService, chat: ChatService) {
-  const router = Router();
-  /** Agents see the queue and their own conversations; supervisors and admins see all. Newest first. */
-  router.get('/api/conversations', requireAgent(auth), async (req, res) => {
-    const query = parse(schemas.listConversationsQuery, req.query);
-    const agent = currentAgent(req);
-    const limit = query.limit ?? 50;
-    const statuses = query.status === 'open' ? ['queued', 'assigned'] : query.status ? [query.status] : undefined;
-    const rows = await store.conversations.list({
-      statuses,
-      visibleToAgentId: isSupervisor(agent) ? undefined : agent.id,
-      limit: limit + 1,
-      before: query.cursor ? decodeCursor(query.cursor) : undefined,
-    });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    res.json({
-      conversations: page.map(publicConversation),
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
-    });
-  });
-  router.get('/api/conversations/:id', requireAgent(auth), async (req, res) => {
-    const conversation = await chat.conversation(String(req.params.id).slice(0, 64));
-    const visitor = await store.visitors.byId(conversation.visitorId);
-    const history = (await store.conversations.list({ visitorId: conversation.visitorId, limit: 20 })).filter(
-      (c) => c.id !== conversation.id,
-    );
-    res.json({
-      conversation: publicConversation(conversation),
-      visitor: visitor && { ...visitor, verified: visitor.userId !== null },
-      pastConversations: history.map(publicConversation),
-    });
-  });
-  router.get('/api/conversations/:id/messages', requireAgent(auth), async (req, res) => {
-    const conversation = await chat.conversation(String(req.params.id).slice(0, 64));
-    res.json({ messages: await store.messages.list(conversation.id, { includeInternal: true }) });
-  });
-  return router;
+export function conversationHandlers(store: Store, chat: ChatService) {
+  return {
+    /** Agents see the queue and their own conversations; supervisors and admins see all. Newest first. */
+    'GET /api/conversations': async ({ query, agent }) => {
+      const limit = query.limit ?? 50;
+      const statuses = query.status === 'open' ? ['queued', 'assigned'] : query.status ? [query.status] : undefined;
+      const rows = await store.conversations.list({
+        statuses,
+        visibleToAgentId: isSupervisor(agent) ? undefined : agent.id,
+        limit: limit + 1,
+        before: query.cursor ? decodeCursor(query.cursor) : undefined,
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        conversations: page.map(publicConversation),
+        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      };
+    },
+    'GET /api/conversations/:id': async ({ params }) => {
+      const conversation = await chat.conversation(String(params.id).slice(0, 64));
+      const visitor = await store.visitors.byId(conversation.visitorId);
+      const history = (await store.conversations.list({ visitorId: conversation.visitorId, limit: 20 })).filter(
+        (c) => c.id !== conversation.id,
+      );
+      return {
+        conversation: publicConversation(conversation),
+        visitor: visitor && { ...visitor, verified: visitor.userId !== null },
+        pastConversations: history.map(publicConversation),
+      };
+    },
+    'GET /api/conversations/:id/messages': async ({ params }) => {
+      const conversation = await chat.conversation(String(params.id).slice(0, 64));
+      return { messages: await chat.messagesForAgents(conversation.id) };
+    },
+  } satisfies Partial<RestHandlers<RestRoute>>;
 }

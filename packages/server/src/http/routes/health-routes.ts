@@ -27,7 +27,9 @@ function metricsAuth(token: string | undefined): RequestHandler {
  * admin, default site) the server is not usable, and a login, the demo page or anything else answers
  * 503 `unavailable` rather than a misleading 401 or an empty site key.
  */
-export function healthRoutes(d: Pick<HttpDeps, 'store' | 'coord' | 'metrics' | 'config' | 'isStopping' | 'isReady'>) {
+export function createHealthRouter(
+  d: Pick<HttpDeps, 'store' | 'coord' | 'metrics' | 'config' | 'isStopping' | 'isReady'>,
+) {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,33 +1,24 @@
-import { schemas } from '@parley/protocol';
-import { Router } from 'express';
-import type { AuthService } from '../../domain/auth-service.js';
+import type { RestRoute } from '@parley/protocol';
 import { refuse } from '../../domain/errors.js';
-import type { SiteCache } from '../../realtime/site-cache.js';
+import type { SiteCache } from '../../domain/site-cache.js';
 import type { Store } from '../../store/store.js';
-import { requireAgent } from '../auth.js';
-import { parse } from '../errors.js';
+import type { RestHandlers } from '../rest-router.js';
 
-export function siteRoutes(store: Store, auth: AuthService, sites: SiteCache) {
-  const router = Router();
-  router.get('/api/sites', requireAgent(auth), async (_req, res) => {
-    res.json({ sites: await store.sites.list() });
-  });
-  /** Admins also get the identity-verification secret. */
-  router.get('/api/sites/:id', requireAgent(auth, 'admin'), async (req, res) => {
-    const site = await store.sites.byId(String(req.params.id));
-    if (!site) throw refuse('not_found', 'no such site');
-    res.json({ site });
-  });
-  router.post('/api/sites', requireAgent(auth, 'admin'), async (req, res) => {
-    const body = parse(schemas.createSiteBody, req.body);
-    res.status(201).json(await store.sites.create(body));
-  });
-  router.patch('/api/sites/:id', requireAgent(auth, 'admin'), async (req, res) => {
-    const body = parse(schemas.updateSiteBody, req.body);
-    const site = await store.sites.update(String(req.params.id), body);
-    if (!site) throw refuse('not_found', 'no such site');
-    sites.invalidate();
-    res.json({ site });
-  });
-  return router;
+export function siteHandlers(store: Store, sites: SiteCache) {
+  return {
+    'GET /api/sites': async () => ({ sites: await store.sites.list() }),
+    /** Admins also get the identity-verification secret. */
+    'GET /api/sites/:id': async ({ params }) => {
+      const site = await store.sites.byId(String(params.id));
+      if (!site) throw refuse('not_found', 'no such site');
+      return { site };
+    },
+    'POST /api/sites': ({ body }) => store.sites.create(body),
+    'PATCH /api/sites/:id': async ({ params, body }) => {
+      const site = await store.sites.update(String(params.id), body);
+      if (!site) throw refuse('not_found', 'no such site');
+      sites.invalidate();
+      return { site };
+    },
+  } satisfies Partial<RestHandlers<RestRoute>>;
 }

@@ -14,7 +14,7 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
  * and the demo host page at `/`. Build outputs go out pre-compressed (precompressed.ts); the demo page is
  * compressed on the fly like every other dynamic answer (http-app.ts).
  */
-export function staticRoutes(root: string, store: Store) {
+export function createStaticRouter(root: string, store: Store) {
   const router = Router();
   const widgetDir = path.join(root, 'packages/widget/dist');
   const consoleDir = path.join(root, 'packages/agent-console/dist');

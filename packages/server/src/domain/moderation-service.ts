@@ -6,14 +6,6 @@ import type { ChatService } from './chat-service.js';
 import { refuse } from './errors.js';
 import { isSupervisor } from './roles.js';
 
-/** Normalises a socket address: IPv4-mapped IPv6 (`::ffff:1.2.3.4`) becomes `1.2.3.4`. */
-export function normalizeIp(address: string | undefined | null): string | null {
-  if (!address) return null;
-  const trimmed = address.trim().slice(0, 64);
-  if (!trimmed) return null;
-  return trimmed.toLowerCase().startsWith('::ffff:') && trimmed.includes('.') ? trimmed.slice(7) : trimmed;
-}
-
 /**
  * Moderation: an agent blocks the visitor of a conversation. The block covers the visitor id and the
  * address they last connected from, on that conversation's site only. The conversation is closed (with

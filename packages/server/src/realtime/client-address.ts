@@ -1,9 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
-import { normalizeIp } from '../domain/moderation.js';
 
 /** Whether the hop at `address` (0 = the TCP peer) is a proxy whose X-Forwarded-For is believed. */
 export type TrustProxy = (address: string, hop: number) => boolean;
+
+/** Normalises a socket address: IPv4-mapped IPv6 (`::ffff:1.2.3.4`) becomes `1.2.3.4`. */
+export function normalizeIp(address: string | undefined | null): string | null {
+  if (!address) return null;
+  const trimmed = address.trim().slice(0, 64);
+  if (!trimmed) return null;
+  return trimmed.toLowerCase().startsWith('::ffff:') && trimmed.includes('.') ? trimmed.slice(7) : trimmed;
+}
 
 const TRUST_NONE: TrustProxy = () => false;
 

@@ -1,11 +1,11 @@
 import type { ErrorCode } from '@parley/protocol';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { z } from 'zod';
-import { containsNul, DomainError, isDataException, isUnavailable, refuse } from '../domain/errors.js';
+import { type DomainError, type FaultWording, logFailure, refuse, toDomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
+/** Every code's HTTP status: complete, so a new ErrorCode does not compile until it has one. */
+const STATUS: Record<ErrorCode, number> = {
   invalid_payload: 400,
   unauthorized: 401,
   invalid_credentials: 401,
@@ -22,15 +22,24 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   rate_limited: 429,
   too_many_attempts: 429,
   unavailable: 503,
+  internal: 500,
 };
 
-/** Parses input with a protocol schema or refuses with `invalid_payload`. */
-export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success && containsNul(result.data)) throw refuse('invalid_payload', 'NUL characters are not allowed');
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw refuse('invalid_payload', issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid payload');
+const HTTP_WORDING: FaultWording = {
+  unavailable: 'the service is briefly unavailable; please retry',
+  bad_data: 'the request holds a value that cannot be stored',
+  bug: 'something went wrong on our side',
+};
+/** What was thrown, as a DomainError; body-parser's own refusals (too large, malformed) are read here. */
+function httpFailure(error: unknown): DomainError {
+  const failure = toDomainError(error, HTTP_WORDING);
+  if (failure.fault !== 'bug') return failure;
+  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
+  if (type === 'entity.too.large') return refuse('payload_too_large', 'request body too large');
+  // body-parser: malformed JSON, wrong charset, bad encoding…
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return refuse('invalid_payload', 'malformed request body');
+  return failure;
 }
 
 export const notFound: RequestHandler = (_req, res) => {
@@ -40,39 +49,13 @@ export const notFound: RequestHandler = (_req, res) => {
 /** The one place HTTP errors are turned into `{error:{code,message}}`. Bad input never becomes a 5xx. */
 export function errorHandler(log: Logger, metrics: Metrics): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    let code: ErrorCode = 'internal';
-    let message = 'something went wrong on our side';
-    let status = 500;
-    if (error instanceof DomainError) {
-      code = error.code;
-      message = error.message;
-      status = STATUS[code] ?? 400;
-    } else if (isUnavailable(error)) {
-      code = 'unavailable';
-      message = 'the service is briefly unavailable; please retry';
-      status = 503;
-      log.warn({ err: error }, 'store unavailable');
-    } else if (isDataException(error)) {
-      code = 'invalid_payload';
-      message = 'the request holds a value that cannot be stored';
-      status = 400;
-      log.warn({ err: error }, 'input refused by the database');
-    } else if (error?.type === 'entity.too.large') {
-      code = 'payload_too_large';
-      message = 'request body too large';
-      status = 413;
-    } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
-      // body-parser: malformed JSON, wrong charset, bad encoding…
-      code = 'invalid_payload';
-      message = 'malformed request body';
-      status = 400;
-    } else {
-      log.error({ err: error }, 'request failed');
-    }
+    const failure = httpFailure(error);
+    logFailure(log, failure, {}, 'request failed');
+    const { code, message } = failure;
     metrics.rejected.inc({ code });
     if (res.headersSent) return;
     const reply = () => {
-      if (!res.headersSent) res.status(status).json({ error: { code, message } });
+      if (!res.headersSent) res.status(STATUS[code]).json({ error: { code, message } });
     };
     // A body refused before it was read (too large) is still arriving: drain it (up to a bound) before
     // answering, or the client sees a connection reset instead of the 413.

@@ -1,0 +1,182 @@
+import type {
+  Conversation,
+  Message,
+  PageContext,
+  SiteWithSecret,
+  VisitorIdentify,
+  VisitorSession,
+} from '@parley/protocol';
+import type { Coordinator } from '../coord/coordinator.js';
+import { publicConversation } from '../store/rows.js';
+import type { Store } from '../store/store.js';
+import type { Visitor } from '../store/visitors-repo.js';
+import type { ChatService } from './chat-service.js';
+import { refuse } from './errors.js';
+import { verifyIdentity } from './identity.js';
+import type { ModerationService } from './moderation-service.js';
+import type { Notifier, Origin } from './notifier.js';
+import type { SiteCache } from './site-cache.js';
+import type { VisitorTokens } from './visitor-tokens.js';
+
+/** The visitor fields a connection keeps (a copy, refreshed by update and identify). */
+export type ConnectedVisitor = Pick<Visitor, 'id' | 'name' | 'email' | 'userId' | 'verifiedFields'>;
+
+/** Who is on a visitor connection: the site (shared, from the site cache) and the visitor. */
+export type VisitorConnection = { site: SiteWithSecret; visitor: ConnectedVisitor };
+
+type RateLimit = { limit: number; windowMs: number };
+
+const connectedVisitor = ({ id, name, email, userId, verifiedFields }: Visitor): ConnectedVisitor => ({
+  id,
+  name,
+  email,
+  userId,
+  verifiedFields,
+});
+
+/**
+ * What a visitor may do, whatever the transport: open a connection (site, origin, token, block checks),
+ * send under rate limits, read their conversation, update and verify who they are.
+ */
+export class VisitorService {
+  constructor(
+    private readonly store: Store,
+    private readonly coord: Coordinator,
+    private readonly chat: ChatService,
+    private readonly notifier: Notifier,
+    private readonly tokens: VisitorTokens,
+    private readonly sites: SiteCache,
+    private readonly moderation: ModerationService,
+    private readonly limits: { visitor: RateLimit; site: RateLimit },
+  ) {}
+
+  /**
+   * A visitor connection: the site of `siteKey`, opened from one of its allowed origins (no Origin header:
+   * not a browser, allowed), by the visitor of `visitorToken` when it is a genuine token of this site, or a
+   * new visitor. Refused `unknown_site`, `origin_not_allowed` or `blocked`.
+   */
+  async connect(input: {
+    siteKey: string;
+    visitorToken: string | undefined;
+    origin: string | undefined;
+    ip: string | null;
+  }): Promise<VisitorConnection> {
+    const site = await this.sites.byKey(input.siteKey);
+    if (!site) throw refuse('unknown_site', 'unknown site key');
+    if (input.origin !== undefined && !site.allowedOrigins.includes(input.origin))
+      throw refuse('origin_not_allowed', 'this page may not embed the chat of this site');
+    const knownId = this.tokens.verify(input.visitorToken, site.id);
+    const known = knownId ? await this.store.visitors.byId(knownId) : null;
+    const own = known && known.siteId === site.id ? known : null;
+    if (await this.moderation.isBlocked(site.id, own?.id ?? null, input.ip))
+      throw refuse('blocked', 'you cannot use the chat of this site');
+    const visitor = own ?? (await this.store.visitors.create(site.id));
+    await this.store.blocks.recordAddress(visitor.id, input.ip);
+    return { site, visitor: connectedVisitor(visitor) };
+  }
+
+  /** What the widget needs to show on (re)connection; carries a fresh visitor token. */
+  async session({ site, visitor }: VisitorConnection): Promise<VisitorSession> {
+    return {
+      visitorId: visitor.id,
+      visitorToken: this.tokens.issue(visitor.id, site.id),
+      conversation: await this.currentConversation(visitor.id),
+      name: visitor.name,
+      email: visitor.email,
+      verified: visitor.userId !== null,
+      verifiedFields: visitor.verifiedFields,
+    };
+  }
+
+  /** A visitor message, under the per-visitor and per-site rate limits. */
+  async send(
+    { site, visitor }: VisitorConnection,
+    input: { clientId: string; text: string },
+    origin?: Origin,
+  ): Promise<Message> {
+    const hits = await this.coord.increment(`rate:visitor:${visitor.id}`, this.limits.visitor.windowMs);
+    if (hits > this.limits.visitor.limit)
+      throw refuse('rate_limited', 'you are sending messages too fast; wait a few seconds');
+    const siteHits = await this.coord.increment(`rate:site:${site.id}`, this.limits.site.windowMs);
+    if (siteHits > this.limits.site.limit)
+      throw refuse('rate_limited', 'this chat is receiving too many messages right now; wait a few seconds');
+    return this.chat.visitorSend({ id: visitor.id, siteId: site.id, name: visitor.name }, input, origin);
+  }
+
+  /** Messages after `after` in one of the visitor's conversations (default: the current one). */
+  async sync(
+    visitorId: string,
+    input: { conversationId?: string | undefined; after?: number | undefined },
+  ): Promise<{ messages: Message[]; conversation: Conversation | null }> {
+    const conversation = input.conversationId
+      ? publicConversation(await this.chat.visitorOwned(visitorId, input.conversationId))
+      : await this.currentConversation(visitorId);
+    const messages = conversation
+      ? await this.store.messages.list(conversation.id, { after: input.after ?? 0, includeInternal: false })
+      : [];
+    return { messages, conversation };
+  }
+
+  rate(visitorId: string, input: { conversationId: string; score: number; comment?: string | undefined }) {
+    return this.chat.rate(visitorId, input);
+  }
+
+  close(visitorId: string, conversationId: string): Promise<Conversation> {
+    return this.chat.visitorClose(visitorId, conversationId);
+  }
+
+  async typing(visitorId: string, typing: boolean, preview: string | undefined): Promise<void> {
+    const conversation = await this.store.conversations.openForVisitor(visitorId);
+    if (conversation) this.notifier.visitorTyping(publicConversation(conversation), typing, preview);
+  }
+
+  /**
+   * The visitor's own word about their name and email. Never overwrites a field the site signed: such a
+   * field is left as it is and listed in `ignored`.
+   */
+  async update(
+    current: ConnectedVisitor,
+    patch: { name?: string | undefined; email?: string | undefined },
+  ): Promise<{ visitor: ConnectedVisitor; ignored: ('name' | 'email')[] }> {
+    const updated = await this.store.visitors.update(current.id, patch);
+    const visitor = updated ? connectedVisitor(updated) : current;
+    const open = await this.store.conversations.openForVisitor(visitor.id);
+    if (open) this.notifier.conversationUpdated(publicConversation(open));
+    const ignored = (['name', 'email'] as const).filter(
+      (field) => patch[field] !== undefined && visitor.verifiedFields.includes(field),
+    );
+    return { visitor, ignored };
+  }
+
+  setContext(visitorId: string, context: PageContext): Promise<void> {
+    return this.store.visitors.setContext(visitorId, context);
+  }
+
+  /**
+   * A verified identity from the site. It may turn this connection into another (existing) visitor: a
+   * blocked one stays blocked (`blocked`), whatever address or token the connection came with. Returns
+   * the visitor the connection now belongs to.
+   */
+  async identify(
+    { site, visitor }: VisitorConnection,
+    payload: VisitorIdentify,
+    ip: string | null,
+  ): Promise<ConnectedVisitor> {
+    const identity = await verifyIdentity(payload, site.identitySecret);
+    // bindUser changes nothing for an existing owner.
+    const owner = await this.store.visitors.bindUser(visitor.id, site.id, identity.userId);
+    if (await this.moderation.isBlocked(site.id, owner.id, ip))
+      throw refuse('blocked', 'you cannot use the chat of this site');
+    await this.store.visitors.verify(owner.id, identity.signed, identity.verifiedFields);
+    const updated = (await this.store.visitors.update(owner.id, identity.unsigned)) ?? owner;
+    if (updated.id !== visitor.id) await this.store.blocks.recordAddress(updated.id, ip);
+    return connectedVisitor(updated);
+  }
+
+  private async currentConversation(visitorId: string): Promise<Conversation | null> {
+    const conversation =
+      (await this.store.conversations.openForVisitor(visitorId)) ??
+      (await this.store.conversations.latestForVisitor(visitorId));
+    return conversation ? publicConversation(conversation) : null;
+  }
+}
