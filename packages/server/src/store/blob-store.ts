@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { newId } from '../domain/ids.js';
+import { newId } from './ids.js';
 import type { SqlDatabase } from './sql.js';
 
 /** Bytes to store: a Node stream or any async iterable of byte chunks. */
