@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AgentStatus } from '@parley/protocol';
 import type { Config } from '../config.js';
-import { isUnavailable } from '../domain/errors.js';
+import { isUnavailable } from '../driver-errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentPresence, Coordinator } from './coordinator.js';
 import { MemoryCoordinator } from './memory-coordinator.js';

@@ -1,7 +1,7 @@
 import type { Agent, LoginResult, UpdateAgentBody } from '@parley/protocol';
 import type { Config } from '../config.js';
 import type { Coordinator } from '../coord/coordinator.js';
-import { isUniqueViolation } from '../store/sql.js';
+import { isUniqueViolation } from '../driver-errors.js';
 import type { Store } from '../store/store.js';
 import { refuse } from './errors.js';
 import { LoginThrottle } from './login-throttle.js';

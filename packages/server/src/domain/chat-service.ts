@@ -1,4 +1,5 @@
 import type { Agent, Conversation, Message } from '@parley/protocol';
+import { isSupervisor } from '@parley/protocol/entities';
 import type { Coordinator } from '../coord/coordinator.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -8,7 +9,6 @@ import { type ConversationRecord, publicConversation } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import { refuse } from './errors.js';
 import type { Notifier, Origin } from './notifier.js';
-import { isSupervisor } from './roles.js';
 import { Router } from './router.js';
 
 export type VisitorRef = { id: string; siteId: string; name: string | null };

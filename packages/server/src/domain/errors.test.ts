@@ -9,7 +9,8 @@ import {
 } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isDataException, isUnavailable, parseInput, refuse, toDomainError } from './errors.js';
+import { isDataException, isUnavailable } from '../driver-errors.js';
+import { parseInput, refuse, toDomainError } from './errors.js';
 
 describe('isUnavailable', () => {
   it('knows the node-redis connection errors, subclasses included', () => {

@@ -1,10 +1,10 @@
 import type { Agent, Conversation, VisitorBlock } from '@parley/protocol';
+import { isSupervisor } from '@parley/protocol/entities';
 import type { Logger } from '../logger.js';
 import { publicConversation } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import type { ChatService } from './chat-service.js';
 import { refuse } from './errors.js';
-import { isSupervisor } from './roles.js';
 
 /**
  * Moderation: an agent blocks the visitor of a conversation. The block covers the visitor id and the

@@ -1,8 +1,8 @@
 import type { Coordinator } from '../coord/coordinator.js';
+import { isUnavailable } from '../driver-errors.js';
 import type { Logger } from '../logger.js';
 import type { Assignment } from '../store/conversations-repo.js';
 import type { Store } from '../store/store.js';
-import { isUnavailable } from './errors.js';
 import { chooseAgent } from './routing-policy.js';
 
 /**

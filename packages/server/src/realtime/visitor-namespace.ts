@@ -1,7 +1,8 @@
 import { schemas, type VisitorClientEvents } from '@parley/protocol';
 import type { Config } from '../config.js';
-import { DomainError, isUnavailable } from '../domain/errors.js';
+import { DomainError } from '../domain/errors.js';
 import type { VisitorService } from '../domain/visitor-service.js';
+import { isUnavailable } from '../driver-errors.js';
 import { connectionAddress } from './client-address.js';
 import { connectError } from './connect-error.js';
 import { createEventBudget } from './connection-guard.js';

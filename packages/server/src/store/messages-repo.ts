@@ -1,8 +1,9 @@
 import type { Author, Conversation, Message } from '@parley/protocol';
+import { isUniqueViolation } from '../driver-errors.js';
 import { AppendBatcher } from './append-batcher.js';
 import { newId } from './ids.js';
 import { toMessage } from './rows.js';
-import { isUniqueViolation, type Row, type SqlDatabase, statement } from './sql.js';
+import { type Row, type SqlDatabase, statement } from './sql.js';
 
 export type NewMessage = {
   conversationId: string;

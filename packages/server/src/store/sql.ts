@@ -41,8 +41,3 @@ export interface SqlDatabase extends SqlExecutor {
 }
 
 /** PostgreSQL error codes we act on. */
-const PG_UNIQUE_VIOLATION = '23505';
-
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === PG_UNIQUE_VIOLATION;
-}

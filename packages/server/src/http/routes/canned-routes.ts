@@ -1,6 +1,6 @@
 import type { RestRoute } from '@parley/protocol';
 import { refuse } from '../../domain/errors.js';
-import { isUniqueViolation } from '../../store/sql.js';
+import { isUniqueViolation } from '../../driver-errors.js';
 import type { Store } from '../../store/store.js';
 import type { RestHandlers } from '../rest-router.js';
 

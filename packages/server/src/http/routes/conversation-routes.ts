@@ -1,7 +1,7 @@
 import type { RestRoute } from '@parley/protocol';
+import { isSupervisor } from '@parley/protocol/entities';
 import type { ChatService } from '../../domain/chat-service.js';
 import { refuse } from '../../domain/errors.js';
-import { isSupervisor } from '../../domain/roles.js';
 import { publicConversation } from '../../store/rows.js';
 import type { Store } from '../../store/store.js';
 import type { RestHandlers } from '../rest-router.js';
