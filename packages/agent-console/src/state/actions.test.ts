@@ -1,19 +1,10 @@
-import type { Agent, Message } from '@parley/protocol';
+import type { Message } from '@parley/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Connection, type SocketLike } from '../transport/connection.js';
 import { openWaiting, sendMessage } from './actions.js';
 import { appStore, setConnection } from './app.js';
+import { ME } from './test-fixtures.js';
 import { initialState } from './types.js';
-
-const ME: Agent = {
-  id: 'me',
-  email: 'me@example.com',
-  name: 'Me',
-  role: 'agent',
-  maxChats: 4,
-  active: true,
-  createdAt: '2026-01-01T09:00:00Z',
-};
 
 type Ack = (err: Error | null, res: unknown) => void;
 

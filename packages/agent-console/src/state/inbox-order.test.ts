@@ -1,23 +1,9 @@
 import type { Conversation, Message } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { handoverTo, keepOrder, rankByWait, sortByOrder, stepWaiting, waitingForMe } from './inbox-order.js';
+import { chat } from './test-fixtures.js';
 
 const ME = { id: 'me', maxChats: 4 };
-
-function chat(id: string, patch: Partial<Conversation> = {}): Conversation {
-  return {
-    id,
-    siteId: 's',
-    visitorId: `v-${id}`,
-    status: 'assigned',
-    agentId: 'me',
-    agentName: 'Me',
-    createdAt: '2026-01-01T10:00:00Z',
-    updatedAt: '2026-01-01T10:00:00Z',
-    lastSeq: 1,
-    ...patch,
-  };
-}
 
 function line(text: string, patch: Partial<Message> = {}): Message {
   return {

@@ -1,4 +1,3 @@
-import type { Agent, Conversation, Message } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   conversationChanged,
@@ -14,47 +13,8 @@ import {
   typingExpired,
 } from './reducers.js';
 import { summarize, summaryFromLoaded } from './summaries.js';
+import { chat, ME, msg } from './test-fixtures.js';
 import { type ChatMessage, EMPTY_SUMMARY, initialState, type State } from './types.js';
-
-const ME: Agent = {
-  id: 'me',
-  email: 'me@example.com',
-  name: 'Me',
-  role: 'agent',
-  maxChats: 4,
-  active: true,
-  createdAt: '2026-01-01T09:00:00Z',
-};
-
-function chat(id: string, patch: Partial<Conversation> = {}): Conversation {
-  return {
-    id,
-    siteId: 's',
-    visitorId: `v-${id}`,
-    status: 'assigned',
-    agentId: 'me',
-    agentName: 'Me',
-    createdAt: '2026-01-01T10:00:00Z',
-    updatedAt: '2026-01-01T10:00:00Z',
-    lastSeq: 1,
-    ...patch,
-  };
-}
-
-function msg(seq: number, patch: Partial<Message> = {}): Message {
-  return {
-    id: `m${seq}`,
-    conversationId: 'c',
-    seq,
-    clientId: null,
-    author: 'visitor',
-    authorName: null,
-    text: `text ${seq}`,
-    internal: false,
-    createdAt: `2026-01-01T10:0${seq}:00Z`,
-    ...patch,
-  };
-}
 
 const state = (patch: Partial<State> = {}): State => ({ ...initialState, me: ME, booting: false, ...patch });
 const apply = (s: State, patch: Partial<State>): State => ({ ...s, ...patch });

@@ -1,32 +1,7 @@
-import type { Agent, Conversation } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { deriveShownOrder, listFor, myLoad, tabShowing, titleCount, unreadIn, waitingIds } from './selectors.js';
+import { chat, ME } from './test-fixtures.js';
 import { EMPTY_SUMMARY, initialState, type State } from './types.js';
-
-const ME: Agent = {
-  id: 'me',
-  email: 'me@example.com',
-  name: 'Me',
-  role: 'agent',
-  maxChats: 4,
-  active: true,
-  createdAt: '2026-01-01T09:00:00Z',
-};
-
-function chat(id: string, patch: Partial<Conversation> = {}): Conversation {
-  return {
-    id,
-    siteId: 's',
-    visitorId: `v-${id}`,
-    status: 'assigned',
-    agentId: 'me',
-    agentName: 'Me',
-    createdAt: '2026-01-01T10:00:00Z',
-    updatedAt: '2026-01-01T10:00:00Z',
-    lastSeq: 1,
-    ...patch,
-  };
-}
 
 const waiting = (at: string, unread = 0) => ({ ...EMPTY_SUMMARY, waitingSince: at, unread });
 
