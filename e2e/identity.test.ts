@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, chromiumAvailable, type HostPage, launchBrowser, startHostPage } from './helpers/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, chromiumAvailable, type HostPage } from './helpers/browser';
 import { consoleLogin, ensureConsoleBuilt, setConsoleStatus } from './helpers/console-server';
-import { type ParleyServer, startServer, until } from './helpers/server';
+import { type ParleyServer, until } from './helpers/server';
 import { widget } from './helpers/widget';
+import { useWidgetStack } from './helpers/widget-stack';
 
 /**
  * Identity verification seen end to end: a host page identifies its visitor through the widget
@@ -27,22 +28,10 @@ describe.skipIf(!chromiumAvailable())('identity in the widget and the console', 
   let token: string;
   let secret: string;
 
+  const stack = useWidgetStack({ beforeServer: ensureConsoleBuilt });
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    host = await startHostPage();
-    server = await startServer({ siteOrigins: [host.origin] });
-    token = await server.login();
-    const { sites } = await server.api('GET /api/sites', { token });
-    const site = sites[0]!;
-    host.configure({ siteKey: site.key, serverOrigin: server.origin });
-    secret = (await server.api('GET /api/sites/:id', { params: { id: site.id }, token })).site.identitySecret;
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await host?.stop();
+    ({ server, host, browser, token } = stack);
+    secret = (await server.api('GET /api/sites/:id', { params: { id: stack.site.id }, token })).site.identitySecret;
   });
 
   /** A visitor on the host page identifies with `data`, then writes `text`; returns the conversation id. */

@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  chromiumAvailable,
-  type HostPage,
-  launchBrowser,
-  type Page,
-  startHostPage,
-} from './helpers/browser';
-import { type AgentClient, connectAgent, type ParleyServer, startServer, until } from './helpers/server';
+import { type Browser, chromiumAvailable, type HostPage, type Page, startHostPage } from './helpers/browser';
+import { type AgentClient, connectAgent, type ParleyServer, until } from './helpers/server';
 import { widget } from './helpers/widget';
+import { useWidgetStack } from './helpers/widget-stack';
 
 /**
  * The widget's secondary flows in Chromium against the real server: pre-chat form, "nobody online",
@@ -34,12 +28,9 @@ describe.skipIf(!hasChromium)('widget flows in Chromium against the real server'
   const agentUpdates: Conversation[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
 
+  const stack = useWidgetStack();
   beforeAll(async () => {
-    host = await startHostPage();
-    server = await startServer({ siteOrigins: [host.origin] });
-    token = await server.login();
-    const { sites } = await server.api('GET /api/sites', { token });
-    host.configure({ siteKey: sites[0]!.key, serverOrigin: server.origin });
+    ({ server, host, browser, token } = stack);
     // a dedicated agent with room for every conversation of this file; the admin stays offline
     const password = `pw-${randomBytes(9).toString('hex')}`;
     await server.api('POST /api/agents', {
@@ -52,15 +43,11 @@ describe.skipIf(!hasChromium)('widget flows in Chromium against the real server'
     agent = await connectAgent(server, login.token);
     agent.socket.on('typing', (e: TypingEvent) => agentTyping.push(e));
     agent.socket.on('conversation:updated', (c: Conversation) => agentUpdates.push(c));
-    browser = await launchBrowser();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     for (const cleanup of cleanups) await cleanup().catch(() => {});
     agent?.close();
-    await browser?.close();
-    await server?.stop();
-    await host?.stop();
   });
 
   async function openPage(url = host.url()) {

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  chromiumAvailable,
-  type HostPage,
-  launchBrowser,
-  type Page,
-  startHostPage,
-} from './helpers/browser';
-import { type ParleyServer, startServer } from './helpers/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, chromiumAvailable, type HostPage, type Page } from './helpers/browser';
+import type { ParleyServer } from './helpers/server';
 import { widget } from './helpers/widget';
+import { useWidgetStack } from './helpers/widget-stack';
 
 /**
  * The loader on difficult host pages: a main thread that is never idle, a load that never completes,
@@ -18,22 +12,13 @@ import { widget } from './helpers/widget';
 const T = 60_000;
 
 describe.skipIf(!chromiumAvailable())('the widget loader on difficult host pages', () => {
-  let server: ParleyServer;
+  let _server: ParleyServer;
   let host: HostPage;
   let browser: Browser;
 
-  beforeAll(async () => {
-    host = await startHostPage();
-    server = await startServer({ siteOrigins: [host.origin] });
-    const { sites } = await server.api('GET /api/sites', { token: await server.login() });
-    host.configure({ siteKey: sites[0]!.key, serverOrigin: server.origin });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await host?.stop();
+  const stack = useWidgetStack();
+  beforeAll(() => {
+    ({ host, browser } = stack);
   });
 
   /** The plain host page in a context of its own, set up by `prepare` before it loads. */

@@ -3,17 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  chromiumAvailable,
-  collectCspViolations,
-  type HostPage,
-  launchBrowser,
-  type Page,
-  startHostPage,
-} from './helpers/browser';
-import { type AgentClient, connectAgent, type ParleyServer, startServer, until } from './helpers/server';
+import { type Browser, chromiumAvailable, collectCspViolations, type HostPage, type Page } from './helpers/browser';
+import { type AgentClient, connectAgent, type ParleyServer, until } from './helpers/server';
 import { widget } from './helpers/widget';
+import { useWidgetStack } from './helpers/widget-stack';
 
 /**
  * The widget in Chromium against the real server, embedded in a third-party page on another origin
@@ -38,24 +31,13 @@ describe.skipIf(!hasChromium)('widget in Chromium against the real server', () =
   let siteId: string;
   let agent: AgentClient;
 
+  const stack = useWidgetStack();
   beforeAll(async () => {
-    host = await startHostPage();
-    server = await startServer({ siteOrigins: [host.origin] });
-    token = await server.login();
-    const { sites } = await server.api('GET /api/sites', { token });
-    const site = sites[0]!;
-    siteId = site.id;
-    host.configure({ siteKey: site.key, serverOrigin: server.origin });
+    ({ server, host, browser, token } = stack);
+    siteId = stack.site.id;
     agent = await connectAgent(server, token);
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    agent?.close();
-    await browser?.close();
-    await server?.stop();
-    await host?.stop();
   });
+  afterAll(() => agent?.close());
 
   async function openPage(options: Parameters<Browser['newContext']>[0] = {}, query?: Record<string, string>) {
     const context = await browser.newContext(options);
