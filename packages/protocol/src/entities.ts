@@ -10,6 +10,22 @@ export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 export type Role = (typeof ROLES)[number];
 
+/**
+ * A file sent with a message. `type` is the MIME type decided from the bytes; `url` and `thumbnailUrl` are
+ * paths on the server (resolve with `new URL(url, serverOrigin)`) carrying a short-lived signature.
+ * `width`, `height` and `thumbnailUrl` are present for images only.
+ */
+export type Attachment = {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  url: string;
+  width?: number;
+  height?: number;
+  thumbnailUrl?: string;
+};
+
 export type Message = {
   id: string;
   conversationId: string;
@@ -20,6 +36,8 @@ export type Message = {
   text: string;
   internal: boolean;
   createdAt: string;
+  /** Always present; `[]` when the message has none. */
+  attachments: Attachment[];
 };
 
 export type Conversation = {
@@ -48,12 +66,34 @@ export type Agent = {
   createdAt: string;
 };
 
+/**
+ * The file types a site may accept as attachments (decided from the bytes): images, PDF, plain text and
+ * office documents. A site's `uploadTypes` picks among them; all of them when it is not set.
+ */
+export const UPLOAD_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.presentation',
+] as const;
+export type UploadType = (typeof UPLOAD_TYPES)[number];
+
 export type SiteSettings = {
   color: string;
   position: 'right' | 'left';
   greeting: string;
   preChat: boolean;
   locale?: string | undefined;
+  /** The attachment types visitors of the site may upload; every UPLOAD_TYPES entry when absent. */
+  uploadTypes?: UploadType[] | undefined;
 };
 
 export type Site = {
@@ -117,6 +157,7 @@ export type ErrorCode =
   | 'not_assigned'
   | 'agent_unavailable'
   | 'payload_too_large'
+  | 'unsupported_type'
   | 'unavailable'
   | 'blocked'
   | 'internal';

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { AGENT_STATUSES, LIMITS, ROLES } from './entities.js';
+import { AGENT_STATUSES, LIMITS, ROLES, UPLOAD_TYPES } from './entities.js';
 
 /** Zod schemas for every client→server payload. The server validates at the edge with these. */
 
 const id = z.string().min(1).max(64);
 const clientId = z.string().min(1).max(LIMITS.clientIdMax);
-const text = z.string().trim().min(1).max(LIMITS.textMax);
 const name = z.string().trim().min(1).max(LIMITS.nameMax);
 const email = z.string().trim().max(LIMITS.emailMax).pipe(z.email());
 const seq = z.number().int().min(0).max(2_147_483_647);
@@ -41,7 +40,20 @@ export const pageContext = z.object({
   locale: z.string().max(35).optional(),
 });
 
-export const visitorMessageSend = z.object({ clientId, text });
+/** Attachment ids from `POST /api/uploads`: distinct, at most LIMITS.attachmentsMax. */
+const attachmentIds = z
+  .array(id)
+  .max(LIMITS.attachmentsMax)
+  .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an attachment');
+/** A message's text may be empty (or left out) only when it carries attachments. */
+const messageText = z.string().trim().max(LIMITS.textMax).optional();
+const hasContent = (m: { text?: string | undefined; attachments?: string[] | undefined }) =>
+  (m.text ?? '').length > 0 || (m.attachments?.length ?? 0) > 0;
+const EMPTY_MESSAGE = { path: ['text'], message: 'must not be empty unless attachments are sent' };
+
+export const visitorMessageSend = z
+  .object({ clientId, text: messageText, attachments: attachmentIds.optional() })
+  .refine(hasContent, EMPTY_MESSAGE);
 export const messagesSync = z.object({ after: seq.optional() });
 export const visitorTyping = z.object({
   typing: z.boolean(),
@@ -87,12 +99,15 @@ export const agentAuth = z.object({
   echo: z.boolean().optional().catch(undefined),
 });
 export const agentStatus = z.object({ status: z.enum(AGENT_STATUSES) });
-export const agentMessageSend = z.object({
-  conversationId: id,
-  clientId,
-  text,
-  internal: z.boolean().optional(),
-});
+export const agentMessageSend = z
+  .object({
+    conversationId: id,
+    clientId,
+    text: messageText,
+    internal: z.boolean().optional(),
+    attachments: attachmentIds.optional(),
+  })
+  .refine(hasContent, EMPTY_MESSAGE);
 export const conversationTransfer = z.object({
   conversationId: id,
   toAgentId: id.optional(),
@@ -133,6 +148,7 @@ export const siteSettings = z.strictObject({
   greeting: z.string().trim().max(LIMITS.greetingMax).optional(),
   preChat: z.boolean().optional(),
   locale: z.string().max(35).optional(),
+  uploadTypes: z.array(z.enum(UPLOAD_TYPES)).max(UPLOAD_TYPES.length).optional(),
 });
 
 export const createSiteBody = z.strictObject({
