@@ -1,5 +1,6 @@
 import type { AgentStatus } from '@parley/protocol';
 import { newClientId } from '@parley/protocol/client-id';
+import type { Attachment } from '../attachments.js';
 import { api, errorText } from '../transport/api.js';
 import { currentConnection, getState, request, setState, toast } from './app.js';
 import { stepWaiting } from './inbox-order.js';
@@ -76,7 +77,17 @@ export async function setStatus(status: AgentStatus) {
   }
 }
 
-export async function sendMessage(conversationId: string, text: string, internal: boolean, clientId = newClientId()) {
+/**
+ * Sends a message (or an internal note) with the files already uploaded. A retry reuses the clientId: the
+ * server stores a message once per clientId, however often it is asked.
+ */
+export async function sendMessage(
+  conversationId: string,
+  text: string,
+  internal: boolean,
+  clientId = newClientId(),
+  attachments: readonly Attachment[] = [],
+) {
   const me = getState().me;
   if (!me) return;
   const optimistic: ChatMessage = {
@@ -89,11 +100,18 @@ export async function sendMessage(conversationId: string, text: string, internal
     text,
     internal,
     createdAt: new Date().toISOString(),
+    attachments: [...attachments],
     delivery: 'sending',
   };
   setState((s) => messageSending(s, optimistic));
   try {
-    const { message } = await request('message:send', { conversationId, clientId, text, internal });
+    const { message } = await request('message:send', {
+      conversationId,
+      clientId,
+      text,
+      internal,
+      ...(attachments.length ? { attachments: attachments.map((a) => a.id) } : {}),
+    });
     setState((s) => messageReceived(s, { ...message }, pageVisible()));
     setState((s) => messageSent(s, optimistic));
   } catch (error) {
@@ -103,7 +121,8 @@ export async function sendMessage(conversationId: string, text: string, internal
 }
 
 export function retryMessage(message: ChatMessage) {
-  if (message.clientId) void sendMessage(message.conversationId, message.text, message.internal, message.clientId);
+  if (message.clientId)
+    void sendMessage(message.conversationId, message.text, message.internal, message.clientId, message.attachments);
 }
 
 let typingTimer: ReturnType<typeof setTimeout> | null = null;

@@ -1,6 +1,8 @@
-import type { Agent, Conversation, Message } from '@parley/protocol';
+import type { Agent, Conversation } from '@parley/protocol';
+import type { Attachment } from '../attachments.js';
+import type { ChatMessage } from './types.js';
 
-/** Builders the state layer's unit tests share: the signed-in agent, a conversation, a message. */
+/** Builders the state layer's unit tests share: the signed-in agent, a conversation, a message, a file. */
 
 export const ME: Agent = {
   id: 'me',
@@ -29,7 +31,7 @@ export function chat(id: string, patch: Partial<Conversation> = {}): Conversatio
 }
 
 /** The visitor's message number `seq` in conversation `c`. */
-export function msg(seq: number, patch: Partial<Message> = {}): Message {
+export function msg(seq: number, patch: Partial<ChatMessage> = {}): ChatMessage {
   return {
     id: `m${seq}`,
     conversationId: 'c',
@@ -40,6 +42,18 @@ export function msg(seq: number, patch: Partial<Message> = {}): Message {
     text: `text ${seq}`,
     internal: false,
     createdAt: `2026-01-01T10:0${seq}:00Z`,
+    ...patch,
+  };
+}
+
+/** A stored file: a PDF unless `patch` says otherwise. */
+export function file(id: string, patch: Partial<Attachment> = {}): Attachment {
+  return {
+    id,
+    name: `${id}.pdf`,
+    type: 'application/pdf',
+    size: 1000,
+    url: `/api/uploads/${id}?exp=1&sig=ab`,
     ...patch,
   };
 }

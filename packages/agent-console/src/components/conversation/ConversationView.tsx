@@ -2,6 +2,7 @@ import type { Conversation } from '@parley/protocol';
 import { visitorLabel } from '../../format.js';
 import { handoverTo } from '../../state/inbox-order.js';
 import {
+  attachFiles,
   canSupervise,
   closeConversation,
   openConversation,
@@ -17,6 +18,7 @@ import { Composer } from './Composer.js';
 import { HandoverBanner } from './HandoverBanner.js';
 import { Thread } from './Thread.js';
 import { TransferDialog } from './TransferDialog.js';
+import { useFileDrop } from './use-file-drop.js';
 
 export function ConversationView({ s, conversation: c }: { s: State; conversation: Conversation }) {
   const me = s.me!;
@@ -26,8 +28,18 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
   const typing = s.typing[c.id];
   const name = visitorLabel(c);
   const handover = mine && messages ? handoverTo(messages, me.name) : null;
+  const drop = useFileDrop((files) => attachFiles(c.id, files));
   return (
-    <section class="conversation" aria-label={`Conversation with ${name}`}>
+    <section
+      class={`conversation${drop.dragging ? ' dropping' : ''}`}
+      aria-label={`Conversation with ${name}`}
+      {...drop.handlers}
+    >
+      {drop.dragging && (
+        <div class="drop-overlay" aria-hidden="true">
+          <Icon name="paperclip" size={22} /> Drop files to attach them to your message
+        </div>
+      )}
       <header class="conv-header">
         {/* Phones show the list or a conversation, not both: this goes back to the list. */}
         <button type="button" class="btn btn-ghost btn-sm conv-back" onClick={() => openConversation(null)}>
