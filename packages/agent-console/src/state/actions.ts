@@ -98,6 +98,7 @@ export async function sendMessage(
     author: 'agent',
     authorName: me.name,
     text,
+    attachments: [],
     internal,
     createdAt: new Date().toISOString(),
     attachments: [...attachments],

@@ -40,6 +40,7 @@ export function msg(seq: number, patch: Partial<ChatMessage> = {}): ChatMessage 
     author: 'visitor',
     authorName: null,
     text: `text ${seq}`,
+    attachments: [],
     internal: false,
     createdAt: `2026-01-01T10:0${seq}:00Z`,
     ...patch,
