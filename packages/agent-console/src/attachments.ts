@@ -1,27 +1,9 @@
+import type { Attachment } from '@parley/protocol';
+
 /**
  * What the console shows of an attachment: where its links point, how big its thumbnail is drawn.
  * Pure; unit-tested in attachments.test.ts.
  */
-
-/**
- * An uploaded file as the server describes it (docs: `POST /api/uploads`). `url` and `thumbnailUrl` are
- * paths on the server's origin carrying a short-lived signature, so `<img src>` and download links need no
- * headers; width, height and thumbnailUrl are there for images only.
- */
-export type Attachment = {
-  id: string;
-  name: string;
-  /** The MIME type the server decided from the bytes. */
-  type: string;
-  size: number;
-  url: string;
-  width?: number;
-  height?: number;
-  thumbnailUrl?: string;
-};
-
-/** At most this many files go with one message (the server refuses more). */
-export const MAX_ATTACHMENTS = 10;
 
 export function isImage(attachment: Pick<Attachment, 'type'>): boolean {
   return attachment.type.startsWith('image/');

@@ -1,6 +1,5 @@
-import type { AgentStatus } from '@parley/protocol';
+import type { AgentStatus, Attachment } from '@parley/protocol';
 import { newClientId } from '@parley/protocol/client-id';
-import type { Attachment } from '../attachments.js';
 import { api, errorText } from '../transport/api.js';
 import { currentConnection, getState, request, setState, toast } from './app.js';
 import { stepWaiting } from './inbox-order.js';
@@ -98,7 +97,6 @@ export async function sendMessage(
     author: 'agent',
     authorName: me.name,
     text,
-    attachments: [],
     internal,
     createdAt: new Date().toISOString(),
     attachments: [...attachments],

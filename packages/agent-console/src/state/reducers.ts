@@ -1,5 +1,4 @@
-import type { AgentStatus, Conversation, Message } from '@parley/protocol';
-import type { Attachment } from '../attachments.js';
+import type { AgentStatus, Attachment, Conversation, Message } from '@parley/protocol';
 import { previewOf, summaryFromLoaded } from './summaries.js';
 import { type ChatMessage, EMPTY_SUMMARY, type State, type Summary, type Toast, type Upload } from './types.js';
 

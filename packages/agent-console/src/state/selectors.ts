@@ -1,6 +1,5 @@
-import type { Author, Conversation } from '@parley/protocol';
+import type { Attachment, Author, Conversation } from '@parley/protocol';
 import { isSupervisor } from '@parley/protocol/entities';
-import type { Attachment } from '../attachments.js';
 import { keepOrder, rankByWait, sortByOrder, waitingForMe } from './inbox-order.js';
 import { EMPTY_SUMMARY, type State, type Summary, type Tab, type Upload } from './types.js';
 
@@ -143,7 +142,7 @@ export function conversationFiles(conversationId: string, s: State): SharedFile[
   const seen = new Set<string>();
   const files: SharedFile[] = [];
   for (const m of s.messages[conversationId] ?? []) {
-    for (const attachment of m.attachments ?? []) {
+    for (const attachment of m.attachments) {
       if (seen.has(attachment.id)) continue;
       seen.add(attachment.id);
       files.push({

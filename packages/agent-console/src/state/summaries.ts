@@ -2,7 +2,7 @@ import type { ChatMessage, Summary } from './types.js';
 
 /** What a list shows of a message: its text, or the names of its files when it has no text. */
 export function previewOf(message: Pick<ChatMessage, 'text' | 'attachments'>): string {
-  if (message.text || !message.attachments?.length) return message.text;
+  if (message.text || message.attachments.length === 0) return message.text;
   return `📎 ${message.attachments.map((a) => a.name).join(', ')}`;
 }
 

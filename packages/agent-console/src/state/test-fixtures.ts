@@ -1,6 +1,4 @@
-import type { Agent, Conversation } from '@parley/protocol';
-import type { Attachment } from '../attachments.js';
-import type { ChatMessage } from './types.js';
+import type { Agent, Attachment, Conversation, Message } from '@parley/protocol';
 
 /** Builders the state layer's unit tests share: the signed-in agent, a conversation, a message, a file. */
 
@@ -31,7 +29,7 @@ export function chat(id: string, patch: Partial<Conversation> = {}): Conversatio
 }
 
 /** The visitor's message number `seq` in conversation `c`. */
-export function msg(seq: number, patch: Partial<ChatMessage> = {}): ChatMessage {
+export function msg(seq: number, patch: Partial<Message> = {}): Message {
   return {
     id: `m${seq}`,
     conversationId: 'c',

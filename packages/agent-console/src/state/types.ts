@@ -1,12 +1,11 @@
-import type { Agent, AgentStatus, Author, CannedResponse, Conversation, Message } from '@parley/protocol';
+import type { Agent, AgentStatus, Attachment, Author, CannedResponse, Conversation, Message } from '@parley/protocol';
 import type { AgentWithPresence, ConversationDetail } from '@parley/protocol/rest';
-import type { Attachment } from '../attachments.js';
 
 /** The console's state: one immutable object (state/store.ts), changed by reducers (state/reducers.ts). */
 
 export type Tab = 'queue' | 'mine' | 'all' | 'closed';
 export type Delivery = 'sending' | 'sent' | 'failed';
-export type ChatMessage = Message & { delivery?: Delivery; attachments?: Attachment[] };
+export type ChatMessage = Message & { delivery?: Delivery };
 
 /** A file attached in a conversation's composer, from the moment it is picked until its message is sent. */
 export type Upload = {

@@ -1,5 +1,5 @@
 import { newClientId } from '@parley/protocol/client-id';
-import { MAX_ATTACHMENTS } from '../attachments.js';
+import { LIMITS } from '@parley/protocol/entities';
 import { imagePreview } from '../image-preview.js';
 import { ApiError, errorText } from '../transport/api.js';
 import { type UploadHandle, uploadFile } from '../transport/upload.js';
@@ -43,10 +43,10 @@ function start(key: string) {
   );
 }
 
-/** Files picked, pasted or dropped into a conversation's composer; beyond MAX_ATTACHMENTS it says no. */
+/** Files picked, pasted or dropped into a conversation's composer; beyond LIMITS.attachmentsMax it says no. */
 export function attachFiles(conversationId: string, picked: readonly File[]) {
-  const room = MAX_ATTACHMENTS - composerFiles(conversationId, getState()).uploads.length;
-  if (picked.length > room) toast(`At most ${MAX_ATTACHMENTS} files can go with one message`, 'error');
+  const room = LIMITS.attachmentsMax - composerFiles(conversationId, getState()).uploads.length;
+  if (picked.length > room) toast(`At most ${LIMITS.attachmentsMax} files can go with one message`, 'error');
   for (const file of picked.slice(0, Math.max(0, room))) {
     const key = newClientId();
     const name = file.name || 'pasted-image.png';

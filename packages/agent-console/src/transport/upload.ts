@@ -1,4 +1,4 @@
-import type { Attachment } from '../attachments.js';
+import type { Attachment } from '@parley/protocol';
 import { ApiError, getToken, responseError } from './api.js';
 
 /**

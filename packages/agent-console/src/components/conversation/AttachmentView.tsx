@@ -1,4 +1,5 @@
-import { type Attachment, fileHref, isImage, thumbSize } from '../../attachments.js';
+import type { Attachment } from '@parley/protocol';
+import { fileHref, isImage, thumbSize } from '../../attachments.js';
 import { fileSize } from '../../format.js';
 import { Icon } from '../Icon.js';
 
