@@ -44,18 +44,15 @@ export function FileLink({ a, thumb = false }: { a: Attachment; thumb?: boolean 
         </span>
       )}
       <span class="file-name">{a.name}</span>
+      <span class="sr-only">, </span>
       <span class="file-size">{fileSize(a.size)}</span>
     </>
   );
   if (!href) return <span class="attachment-file">{body}</span>;
+  // Named by its own text ("Download invoice.pdf, 14 KB"): what is read out starts with what is seen.
   return (
-    <a
-      class="attachment-file"
-      href={href}
-      download={a.name}
-      aria-label={`Download ${a.name} (${fileSize(a.size)})`}
-      data-attachment={a.id}
-    >
+    <a class="attachment-file" href={href} download={a.name} data-attachment={a.id}>
+      <span class="sr-only">Download </span>
       {body}
     </a>
   );
