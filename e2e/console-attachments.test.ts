@@ -15,8 +15,8 @@ import { type ParleyServer, REPO_ROOT, SCREENSHOT_DIR, startServer, until } from
  * Attachments in the agent console, in Chromium against the real server: a visitor (a socket.io client) sends a
  * screenshot and a PDF; the agent sees the thumbnail in the thread and the PDF under "Files in this
  * conversation" and downloads it byte-identical; the agent pastes a screenshot and picks a file (its first
- * upload fails and is retried), sends them, and the visitor receives working links; a file in an internal note
- * never reaches the visitor.
+ * upload fails and is retried), sends them, and the visitor receives working links; a file dropped on the
+ * conversation shows its progress and is cancelled; a file in an internal note never reaches the visitor.
  */
 
 /** A PNG of `width` × `height` pixels in one colour, written by hand (no image library in the e2e package). */
@@ -240,6 +240,31 @@ describe.skipIf(!hasChromium)('agent console: attachments', () => {
       expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
     }
   }, 90_000);
+
+  it('a file dropped on the conversation shows its progress and can be cancelled', async () => {
+    // The upload is held at the server's door, so it is still running when the agent cancels it.
+    await page.route('**/api/uploads', () => {});
+    const conversation = page.locator('section.conversation');
+    await conversation.evaluate((el, bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], 'dropped.pdf', { type: 'application/pdf' }));
+      el.dispatchEvent(new DragEvent('dragenter', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, Array.from(PDF));
+    await page.locator('.drop-overlay').waitFor();
+    await conversation.evaluate((el, bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], 'dropped.pdf', { type: 'application/pdf' }));
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, Array.from(PDF));
+    await page.locator('.drop-overlay').waitFor({ state: 'detached' });
+    const upload = page.locator('.upload-tray .upload[data-upload=uploading]', { hasText: 'dropped.pdf' });
+    await upload.getByRole('progressbar', { name: 'Uploading dropped.pdf' }).waitFor();
+    await page.locator('.upload-status', { hasText: 'Uploading a file' }).waitFor();
+    expect(await page.locator('.composer button.send').isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Cancel uploading dropped.pdf' }).click();
+    await page.locator('.upload-tray').waitFor({ state: 'detached' });
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+  }, 30_000);
 
   it('a file in an internal note stays with the agents', async () => {
     await page.getByRole('button', { name: 'Internal note' }).click();
