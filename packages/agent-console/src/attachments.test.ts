@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileHref, isImage, thumbSize } from './attachments.js';
+import { fileHref, isImage, linkExpiry, thumbSize } from './attachments.js';
 
 describe('attachments', () => {
   const origin = 'https://chat.example.com';
@@ -22,6 +22,13 @@ describe('attachments', () => {
     expect(thumbSize({ width: 300, height: 1200 }, 240)).toEqual({ width: 60, height: 240 });
     expect(thumbSize({ width: 100, height: 50 }, 240)).toEqual({ width: 100, height: 50 });
     expect(thumbSize({}, 240)).toBeNull();
+  });
+
+  it('reads when a signed link expires', () => {
+    expect(linkExpiry('/api/uploads/a1?exp=1767225600&sig=ab')).toBe(1_767_225_600_000);
+    expect(linkExpiry('/api/uploads/a1?sig=ab&exp=12')).toBe(12_000);
+    expect(linkExpiry('/api/uploads/a1')).toBeNull();
+    expect(linkExpiry(undefined)).toBeNull();
   });
 
   it('tells images from other files by their type', () => {

@@ -33,3 +33,10 @@ export function thumbSize(
   const scale = Math.min(1, max / width, max / height);
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
+
+/** When a signed file path stops working (its `exp`, unix seconds), in ms; null when it carries none. */
+export function linkExpiry(path: string | undefined): number | null {
+  if (!path) return null;
+  const exp = /[?&]exp=(\d{1,12})(?:&|$)/.exec(path)?.[1];
+  return exp ? Number(exp) * 1000 : null;
+}

@@ -6,6 +6,7 @@ import { stepWaiting } from './inbox-order.js';
 import { applyConversation, loadConversation, refreshAgents } from './loaders.js';
 import {
   conversationOpened,
+  fileLinksRenewed,
   messageFailed,
   messageReceived,
   messageSending,
@@ -185,5 +186,18 @@ export async function closeConversation(id: string) {
     toast('Conversation closed');
   } catch (error) {
     toast(`Could not close: ${errorText(error)}`, 'error');
+  }
+}
+
+/**
+ * Asks for the conversation's messages again for freshly signed file links (they last under an hour), without
+ * marking it read or changing anything else. Quiet on failure: the next renewal or reopening tries again.
+ */
+export async function renewFileLinks(conversationId: string) {
+  try {
+    const { messages } = await request('conversation:join', { conversationId });
+    setState((s) => fileLinksRenewed(s, conversationId, messages));
+  } catch {
+    // offline: the links renew when the conversation is opened again
   }
 }

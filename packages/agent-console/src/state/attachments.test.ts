@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  fileLinksRenewed,
   messageReceived,
   uploadAdded,
   uploadFailed,
@@ -8,7 +9,7 @@ import {
   uploadRestarted,
   uploadsRemoved,
 } from './reducers.js';
-import { composerFiles, conversationFiles } from './selectors.js';
+import { composerFiles, conversationFiles, fileLinksExpireAt } from './selectors.js';
 import { previewOf, summarize } from './summaries.js';
 import { file, ME, msg } from './test-fixtures.js';
 import { initialState, type State } from './types.js';
@@ -106,5 +107,31 @@ describe('files of a conversation', () => {
     expect(messageReceived(s, msg(1, { text: '', attachments: [file('a1')] }), true).summaries?.c?.preview).toBe(
       '📎 a1.pdf',
     );
+  });
+
+  it('knows when the first file link expires, and takes freshly signed ones without other changes', () => {
+    const shot = file('a2', { type: 'image/png', url: '/u/a2?exp=300&sig=x', thumbnailUrl: '/u/a2/t?exp=200&sig=y' });
+    const old = state({
+      messages: {
+        c: [
+          msg(1, { attachments: [file('a1', { url: '/u/a1?exp=500&sig=z' })] }),
+          msg(2, { attachments: [shot] }),
+          msg(3),
+        ],
+      },
+    });
+    expect(fileLinksExpireAt('c', old)).toBe(200_000);
+    expect(fileLinksExpireAt('none', old)).toBeNull();
+    const renewed = apply(
+      old,
+      fileLinksRenewed(old, 'c', [
+        msg(1, { attachments: [file('a1', { url: '/u/a1?exp=900&sig=n' })] }),
+        msg(2, { attachments: [{ ...shot, url: '/u/a2?exp=900&sig=n', thumbnailUrl: '/u/a2/t?exp=900&sig=n' }] }),
+        msg(3, { text: 'changed meanwhile' }),
+      ]),
+    );
+    expect(fileLinksExpireAt('c', renewed)).toBe(900_000);
+    expect(renewed.messages.c![2]).toBe(old.messages.c![2]);
+    expect(renewed.summaries).toBe(old.summaries);
   });
 });

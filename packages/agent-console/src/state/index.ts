@@ -14,6 +14,7 @@ export {
   type ComposerFiles,
   composerFiles,
   conversationFiles,
+  fileLinksExpireAt,
   listFor,
   myLoad,
   type SharedFile,

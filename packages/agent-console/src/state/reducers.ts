@@ -186,6 +186,22 @@ export function toastDismissed(s: State, id: number): Partial<State> {
   return { toasts: s.toasts.filter((t) => t.id !== id) };
 }
 
+/** Freshly signed file links: each loaded message with files takes its stored copy's; nothing else changes. */
+export function fileLinksRenewed(s: State, conversationId: string, stored: readonly Message[]): Partial<State> {
+  const list = s.messages[conversationId];
+  if (!list) return {};
+  const fresh = new Map(stored.map((m) => [m.id, m.attachments]));
+  return {
+    messages: {
+      ...s.messages,
+      [conversationId]: list.map((m) => {
+        const attachments = fresh.get(m.id);
+        return attachments && m.attachments.length > 0 ? { ...m, attachments } : m;
+      }),
+    },
+  };
+}
+
 // ---- files attached in the composer ----
 
 function patchUpload(s: State, key: string, patch: Partial<Upload>): Partial<State> {

@@ -1,5 +1,6 @@
 import type { Attachment, Author, Conversation } from '@parley/protocol';
 import { isSupervisor } from '@parley/protocol/entities';
+import { linkExpiry } from '../attachments.js';
 import { keepOrder, rankByWait, sortByOrder, waitingForMe } from './inbox-order.js';
 import { EMPTY_SUMMARY, type State, type Summary, type Tab, type Upload } from './types.js';
 
@@ -156,4 +157,14 @@ export function conversationFiles(conversationId: string, s: State): SharedFile[
     }
   }
   return files;
+}
+
+/** When the first signed file link of a conversation's loaded messages expires (ms), or null: none does. */
+export function fileLinksExpireAt(conversationId: string, s: State): number | null {
+  let first: number | null = null;
+  for (const m of s.messages[conversationId] ?? [])
+    for (const a of m.attachments)
+      for (const at of [linkExpiry(a.url), linkExpiry(a.thumbnailUrl)])
+        if (at !== null && (first === null || at < first)) first = at;
+  return first;
 }

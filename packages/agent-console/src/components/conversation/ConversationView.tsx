@@ -5,6 +5,7 @@ import {
   attachFiles,
   canSupervise,
   closeConversation,
+  fileLinksExpireAt,
   openConversation,
   refreshAgents,
   type State,
@@ -19,6 +20,7 @@ import { HandoverBanner } from './HandoverBanner.js';
 import { Thread } from './Thread.js';
 import { TransferDialog } from './TransferDialog.js';
 import { useFileDrop } from './use-file-drop.js';
+import { useFileLinkRenewal } from './use-file-link-renewal.js';
 
 export function ConversationView({ s, conversation: c }: { s: State; conversation: Conversation }) {
   const me = s.me!;
@@ -29,6 +31,7 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
   const name = visitorLabel(c);
   const handover = mine && messages ? handoverTo(messages, me.name) : null;
   const drop = useFileDrop((files) => attachFiles(c.id, files));
+  useFileLinkRenewal(c.id, fileLinksExpireAt(c.id, s));
   return (
     <section
       class={`conversation${drop.dragging ? ' dropping' : ''}`}
