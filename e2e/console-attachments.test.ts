@@ -48,6 +48,7 @@ const PDF = Buffer.from(
     'trailer <</Root 1 0 R>>\n%%EOF\n',
 );
 const SCREENSHOT = png(320, 200, [220, 38, 38]);
+const UPLOAD_MAX = 256 * 1024;
 
 /** The server build must carry the upload routes: rebuilt when its sources are newer than dist/main.js. */
 function ensureServerCurrent(): void {
@@ -113,7 +114,8 @@ describe.skipIf(!hasChromium)('agent console: attachments', () => {
     ensureServerCurrent();
     ensureConsoleBuilt();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    server = await startServer();
+    // A small size limit, so that a too-large file is quick to make.
+    server = await startServer({ env: { PARLEY_UPLOAD_MAX_BYTES: String(UPLOAD_MAX) } });
     const adminToken = await server.login();
     siteKey = (await server.api('GET /api/sites', { token: adminToken })).sites[0]!.key;
     agent = await createAgent(server, adminToken, 'Fay Files');
@@ -264,6 +266,20 @@ describe.skipIf(!hasChromium)('agent console: attachments', () => {
     await page.getByRole('button', { name: 'Cancel uploading dropped.pdf' }).click();
     await page.locator('.upload-tray').waitFor({ state: 'detached' });
     await page.unrouteAll({ behavior: 'ignoreErrors' });
+  }, 30_000);
+
+  it('a file over the size limit is refused, says so, and can be removed', async () => {
+    await page.locator('#composer-files').setInputFiles({
+      name: 'huge.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([PDF, Buffer.alloc(UPLOAD_MAX * 2, 0x20)]),
+    });
+    const failed = page.locator('.upload-tray .upload[data-upload=failed]', { hasText: 'huge.pdf' });
+    await failed.waitFor();
+    expect(await failed.locator('.upload-meta').textContent()).toBe('Too large to send');
+    await page.locator('.upload-status', { hasText: 'could not be uploaded' }).waitFor();
+    await page.getByRole('button', { name: 'Remove huge.pdf' }).click();
+    await page.locator('.upload-tray').waitFor({ state: 'detached' });
   }, 30_000);
 
   it('a file in an internal note stays with the agents', async () => {

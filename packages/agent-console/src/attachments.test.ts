@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileHref, isImage, linkExpiry, thumbSize } from './attachments.js';
+import { fileHref, isImage, linkExpiry, thumbSize, uploadFailure } from './attachments.js';
 
 describe('attachments', () => {
   const origin = 'https://chat.example.com';
@@ -29,6 +29,12 @@ describe('attachments', () => {
     expect(linkExpiry('/api/uploads/a1?sig=ab&exp=12')).toBe(12_000);
     expect(linkExpiry('/api/uploads/a1')).toBeNull();
     expect(linkExpiry(undefined)).toBeNull();
+  });
+
+  it('says why an upload was refused in the agent’s words', () => {
+    expect(uploadFailure('payload_too_large', 'the request is larger than 10485760 bytes')).toBe('Too large to send');
+    expect(uploadFailure('unsupported_type', 'x')).toBe('This type of file cannot be sent');
+    expect(uploadFailure('internal', 'Something broke')).toBe('Something broke');
   });
 
   it('tells images from other files by their type', () => {

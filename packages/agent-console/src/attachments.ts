@@ -40,3 +40,19 @@ export function linkExpiry(path: string | undefined): number | null {
   const exp = /[?&]exp=(\d{1,12})(?:&|$)/.exec(path)?.[1];
   return exp ? Number(exp) * 1000 : null;
 }
+
+/** What the composer says about a refused upload, by the server's error code; else the error's own text. */
+export function uploadFailure(code: string, message: string): string {
+  switch (code) {
+    case 'payload_too_large':
+      return 'Too large to send';
+    case 'unsupported_type':
+      return 'This type of file cannot be sent';
+    case 'rate_limited':
+      return 'Too many uploads: try again in a moment';
+    case 'network':
+      return 'Upload interrupted: check the connection';
+    default:
+      return message;
+  }
+}

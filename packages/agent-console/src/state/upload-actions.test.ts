@@ -46,7 +46,7 @@ describe('upload actions', () => {
     const [first, second] = FakeXhr.made;
     first!.onerror?.();
     await settle();
-    expect(uploads()[0]).toMatchObject({ status: 'failed', error: 'Cannot reach the server. Check your connection.' });
+    expect(uploads()[0]).toMatchObject({ status: 'failed', error: 'Upload interrupted: check the connection' });
     retryUpload(uploads()[0]!.key);
     expect(uploads()[0]).toMatchObject({ status: 'uploading', error: null });
     const again = FakeXhr.made[2]!;

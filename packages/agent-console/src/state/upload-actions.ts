@@ -1,5 +1,6 @@
 import { newClientId } from '@parley/protocol/client-id';
 import { LIMITS } from '@parley/protocol/entities';
+import { uploadFailure } from '../attachments.js';
 import { imagePreview } from '../image-preview.js';
 import { ApiError, errorText } from '../transport/api.js';
 import { type UploadHandle, uploadFile } from '../transport/upload.js';
@@ -38,7 +39,8 @@ function start(key: string) {
       entry.request = null;
       // Cancelled: removeUpload already took it away.
       if (error instanceof ApiError && error.code === 'aborted') return;
-      setState((s) => uploadFailed(s, key, errorText(error)));
+      const reason = error instanceof ApiError ? uploadFailure(error.code, error.message) : errorText(error);
+      setState((s) => uploadFailed(s, key, reason));
     },
   );
 }
