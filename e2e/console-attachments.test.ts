@@ -280,6 +280,8 @@ describe.skipIf(!hasChromium)('agent console: attachments', () => {
     await page.locator('.upload-status', { hasText: 'could not be uploaded' }).waitFor();
     await page.getByRole('button', { name: 'Remove huge.pdf' }).click();
     await page.locator('.upload-tray').waitFor({ state: 'detached' });
+    // The removed file's button is gone: focus carries on in the message box.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-input');
   }, 30_000);
 
   it('a file in an internal note stays with the agents', async () => {

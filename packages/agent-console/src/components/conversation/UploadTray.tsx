@@ -43,7 +43,11 @@ function UploadChip({ u }: { u: Upload }) {
         class="upload-remove"
         aria-label={u.status === 'uploading' ? `Cancel uploading ${u.name}` : `Remove ${u.name}`}
         title={u.status === 'uploading' ? 'Cancel upload' : 'Remove'}
-        onClick={() => removeUpload(u.key)}
+        onClick={() => {
+          removeUpload(u.key);
+          // The button goes with its file: the keyboard carries on in the message box.
+          document.querySelector<HTMLTextAreaElement>('#composer-input')?.focus();
+        }}
       >
         <Icon name="close" size={14} />
       </button>
