@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, initials, parseUserAgent, since, visitorLabel } from './format.js';
+import { fileSize, formatDuration, initials, parseUserAgent, since, visitorLabel } from './format.js';
 
 describe('console formatting helpers', () => {
+  it('shows file sizes in bytes, KB or MB', () => {
+    expect(fileSize(512)).toBe('512 B');
+    expect(fileSize(14 * 1024 + 100)).toBe('14 KB');
+    expect(fileSize(2.4 * 1024 * 1024)).toBe('2.4 MB');
+    expect(fileSize(12 * 1024 * 1024)).toBe('12 MB');
+  });
   it('shows durations the way a supervisor reads them', () => {
     expect(formatDuration(42)).toBe('42s');
     expect(formatDuration(300)).toBe('5m');

@@ -90,3 +90,12 @@ export function hostOf(url: string | undefined): string {
     return url;
   }
 }
+
+/** A file's size for people: "512 B", "14 KB", "2.4 MB" (1 KB = 1024 bytes, as file managers count). */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const kb = bytes / 1024;
+  if (kb < 1024) return `${Math.round(kb)} KB`;
+  const mb = kb / 1024;
+  return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
+}

@@ -2,6 +2,7 @@ import type { Conversation, VerifiedField, VisitorProfile } from '@parley/protoc
 import type { ComponentChildren } from 'preact';
 import { hostOf, parseUserAgent, shortDate, visitorLabel } from '../format.js';
 import { openConversation, type State } from '../state/index.js';
+import { ConversationFiles } from './ConversationFiles.js';
 import { Avatar, Icon, type IconName } from './Icon.js';
 
 function Row({ icon, label, children }: { icon: IconName; label: string; children: ComponentChildren }) {
@@ -104,6 +105,7 @@ export function VisitorPanel({ s, conversation: c }: { s: State; conversation: C
           </Row>
         )}
       </dl>
+      <ConversationFiles s={s} conversation={c} />
       <h4 class="section-title">
         <Icon name="history" size={14} /> Past conversations
       </h4>

@@ -1,27 +1,10 @@
 import type { Message } from '@parley/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Connection, type SocketLike } from '../transport/connection.js';
-import { openWaiting, sendMessage } from './actions.js';
+import { openWaiting, retryMessage, sendMessage } from './actions.js';
 import { appStore, setConnection } from './app.js';
-import { ME } from './test-fixtures.js';
+import { fakeConnection } from './test-connection.js';
+import { file, ME } from './test-fixtures.js';
 import { initialState } from './types.js';
-
-type Ack = (err: Error | null, res: unknown) => void;
-
-/** A connection whose acknowledgements the test gives by hand. */
-function fakeConnection() {
-  const acks: { event: string; payload: unknown; ack: Ack }[] = [];
-  const socket: SocketLike = {
-    connected: true,
-    timeout: () => ({ emit: (event: string, payload: unknown, ack: Ack) => acks.push({ event, payload, ack }) }),
-    emit: () => {},
-    on: () => {},
-    connect: () => {},
-    disconnect: () => {},
-  };
-  setConnection(new Connection(socket));
-  return acks;
-}
 
 describe('actions', () => {
   beforeEach(() => {
@@ -67,6 +50,32 @@ describe('actions', () => {
     expect(s.toasts.map((t) => t.text)).toEqual(['Message not sent: Not yours']);
     vi.advanceTimersByTime(6000);
     expect(appStore.get().toasts).toEqual([]);
+  });
+
+  it('sends the ids of its files, and a retry asks again with the same clientId and files', async () => {
+    const acks = fakeConnection();
+    const pdf = file('a1');
+    const sent = sendMessage('c', '', true, 'k1', [pdf]);
+    expect(appStore.get().messages.c).toMatchObject([{ id: 'local:k1', attachments: [pdf], internal: true }]);
+    expect(acks[0]!.payload).toEqual({
+      conversationId: 'c',
+      clientId: 'k1',
+      text: '',
+      internal: true,
+      attachments: ['a1'],
+    });
+    acks[0]!.ack(new Error('timeout'), undefined);
+    await sent;
+    const failed = appStore.get().messages.c![0]!;
+    expect(failed.delivery).toBe('failed');
+    retryMessage(failed);
+    expect(acks[1]!.payload).toEqual(acks[0]!.payload);
+  });
+
+  it('sends no attachments field for a text-only message', async () => {
+    const acks = fakeConnection();
+    void sendMessage('c', 'Hello', false, 'k1');
+    expect(acks[0]!.payload).toEqual({ conversationId: 'c', clientId: 'k1', text: 'Hello', internal: false });
   });
 
   it('says so when no other chat waits', () => {

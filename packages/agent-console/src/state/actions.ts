@@ -1,4 +1,4 @@
-import type { AgentStatus } from '@parley/protocol';
+import type { AgentStatus, Attachment } from '@parley/protocol';
 import { newClientId } from '@parley/protocol/client-id';
 import { api, errorText } from '../transport/api.js';
 import { currentConnection, getState, request, setState, toast } from './app.js';
@@ -6,6 +6,7 @@ import { stepWaiting } from './inbox-order.js';
 import { applyConversation, loadConversation, refreshAgents } from './loaders.js';
 import {
   conversationOpened,
+  fileLinksRenewed,
   messageFailed,
   messageReceived,
   messageSending,
@@ -76,7 +77,17 @@ export async function setStatus(status: AgentStatus) {
   }
 }
 
-export async function sendMessage(conversationId: string, text: string, internal: boolean, clientId = newClientId()) {
+/**
+ * Sends a message (or an internal note) with the files already uploaded. A retry reuses the clientId: the
+ * server stores a message once per clientId, however often it is asked.
+ */
+export async function sendMessage(
+  conversationId: string,
+  text: string,
+  internal: boolean,
+  clientId = newClientId(),
+  attachments: readonly Attachment[] = [],
+) {
   const me = getState().me;
   if (!me) return;
   const optimistic: ChatMessage = {
@@ -87,14 +98,20 @@ export async function sendMessage(conversationId: string, text: string, internal
     author: 'agent',
     authorName: me.name,
     text,
-    attachments: [],
     internal,
     createdAt: new Date().toISOString(),
+    attachments: [...attachments],
     delivery: 'sending',
   };
   setState((s) => messageSending(s, optimistic));
   try {
-    const { message } = await request('message:send', { conversationId, clientId, text, internal });
+    const { message } = await request('message:send', {
+      conversationId,
+      clientId,
+      text,
+      internal,
+      ...(attachments.length ? { attachments: attachments.map((a) => a.id) } : {}),
+    });
     setState((s) => messageReceived(s, { ...message }, pageVisible()));
     setState((s) => messageSent(s, optimistic));
   } catch (error) {
@@ -104,7 +121,8 @@ export async function sendMessage(conversationId: string, text: string, internal
 }
 
 export function retryMessage(message: ChatMessage) {
-  if (message.clientId) void sendMessage(message.conversationId, message.text, message.internal, message.clientId);
+  if (message.clientId)
+    void sendMessage(message.conversationId, message.text, message.internal, message.clientId, message.attachments);
 }
 
 let typingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -168,5 +186,18 @@ export async function closeConversation(id: string) {
     toast('Conversation closed');
   } catch (error) {
     toast(`Could not close: ${errorText(error)}`, 'error');
+  }
+}
+
+/**
+ * Asks for the conversation's messages again for freshly signed file links (they last under an hour), without
+ * marking it read or changing anything else. Quiet on failure: the next renewal or reopening tries again.
+ */
+export async function renewFileLinks(conversationId: string) {
+  try {
+    const { messages } = await request('conversation:join', { conversationId });
+    setState((s) => fileLinksRenewed(s, conversationId, messages));
+  } catch {
+    // offline: the links renew when the conversation is opened again
   }
 }

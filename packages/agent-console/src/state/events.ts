@@ -5,6 +5,7 @@ import { openConversation } from './actions.js';
 import { getState, setState, toast } from './app.js';
 import { applyConversation, loadConversation, loadSummary, refreshInbox } from './loaders.js';
 import { messageReceived, presenceChanged, summaryPatched, typingChanged } from './reducers.js';
+import { previewOf } from './summaries.js';
 
 /** What the console does with each server event: a reducer, and the alerts an agent should not miss. */
 export const serverEvents = {
@@ -30,7 +31,7 @@ export const serverEvents = {
     const viewing = s.activeId === message.conversationId && document.visibilityState === 'visible';
     if (mine && !viewing) {
       chime('message');
-      desktopNotify(visitorLabel(conversation), message.text, message.conversationId, () =>
+      desktopNotify(visitorLabel(conversation), previewOf(message), message.conversationId, () =>
         openConversation(message.conversationId),
       );
     }

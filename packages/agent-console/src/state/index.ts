@@ -10,7 +10,19 @@ export * from './actions.js';
 export { canSupervise, dismissToast, getState, setState, toast, useAppState } from './app.js';
 export { loadOlderClosed, refreshAgents, refreshCanned } from './loaders.js';
 export { currentPath, navigate, useRoute } from './router.js';
-export { listFor, myLoad, summaryOf, unreadIn, waitingIds } from './selectors.js';
+export {
+  type ComposerFiles,
+  composerFiles,
+  conversationFiles,
+  fileLinksExpireAt,
+  listFor,
+  myLoad,
+  type SharedFile,
+  summaryOf,
+  unreadIn,
+  waitingIds,
+} from './selectors.js';
 export { login, logout } from './session.js';
 export { startConsole } from './start.js';
 export type * from './types.js';
+export * from './upload-actions.js';

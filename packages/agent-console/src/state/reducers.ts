@@ -1,6 +1,6 @@
-import type { AgentStatus, Conversation, Message } from '@parley/protocol';
-import { summaryFromLoaded } from './summaries.js';
-import { type ChatMessage, EMPTY_SUMMARY, type State, type Summary, type Toast } from './types.js';
+import type { AgentStatus, Attachment, Conversation, Message } from '@parley/protocol';
+import { previewOf, summaryFromLoaded } from './summaries.js';
+import { type ChatMessage, EMPTY_SUMMARY, type State, type Summary, type Toast, type Upload } from './types.js';
 
 /**
  * Pure state changes: each takes the state and what happened, and returns the fields that change
@@ -33,7 +33,7 @@ export function messageReceived(s: State, message: Message, pageVisible: boolean
   const updated: Summary = { ...sum, seq: Math.max(sum.seq, message.seq) };
   // System events ("Ana joined…") only stand in when there is no real message to preview.
   if (!message.internal && (message.author !== 'system' || !sum.preview)) {
-    updated.preview = message.text;
+    updated.preview = previewOf(message);
     updated.previewAuthor = message.author;
     updated.previewAuthorName = message.authorName;
     updated.lastAt = message.createdAt;
@@ -184,4 +184,66 @@ export function toastAdded(s: State, toast: Toast): Partial<State> {
 
 export function toastDismissed(s: State, id: number): Partial<State> {
   return { toasts: s.toasts.filter((t) => t.id !== id) };
+}
+
+/** Freshly signed file links: each loaded message with files takes its stored copy's; nothing else changes. */
+export function fileLinksRenewed(s: State, conversationId: string, stored: readonly Message[]): Partial<State> {
+  const list = s.messages[conversationId];
+  if (!list) return {};
+  const fresh = new Map(stored.map((m) => [m.id, m.attachments]));
+  return {
+    messages: {
+      ...s.messages,
+      [conversationId]: list.map((m) => {
+        const attachments = fresh.get(m.id);
+        return attachments && m.attachments.length > 0 ? { ...m, attachments } : m;
+      }),
+    },
+  };
+}
+
+// ---- files attached in the composer ----
+
+function patchUpload(s: State, key: string, patch: Partial<Upload>): Partial<State> {
+  if (!s.uploads.some((u) => u.key === key)) return {};
+  return { uploads: s.uploads.map((u) => (u.key === key ? { ...u, ...patch } : u)) };
+}
+
+/** A file picked, pasted or dropped: it starts uploading at once. */
+export function uploadAdded(
+  s: State,
+  file: { key: string; conversationId: string; name: string; size: number },
+): Partial<State> {
+  const upload: Upload = { ...file, preview: null, status: 'uploading', progress: 0, attachment: null, error: null };
+  return { uploads: [...s.uploads, upload] };
+}
+
+export function uploadPreviewed(s: State, key: string, preview: string): Partial<State> {
+  return patchUpload(s, key, { preview });
+}
+
+/** Progress only grows while a try lasts (a late event of an earlier try must not move it back). */
+export function uploadProgressed(s: State, key: string, progress: number): Partial<State> {
+  const upload = s.uploads.find((u) => u.key === key);
+  if (upload?.status !== 'uploading' || progress <= upload.progress) return {};
+  return patchUpload(s, key, { progress: Math.min(1, progress) });
+}
+
+export function uploadFinished(s: State, key: string, attachment: Attachment): Partial<State> {
+  return patchUpload(s, key, { status: 'done', progress: 1, attachment, error: null });
+}
+
+export function uploadFailed(s: State, key: string, error: string): Partial<State> {
+  return patchUpload(s, key, { status: 'failed', error });
+}
+
+/** A failed file tried again: from the start. */
+export function uploadRestarted(s: State, key: string): Partial<State> {
+  return patchUpload(s, key, { status: 'uploading', progress: 0, error: null });
+}
+
+/** Cancelled or removed (×), or sent with its message. */
+export function uploadsRemoved(s: State, keys: readonly string[]): Partial<State> {
+  const uploads = s.uploads.filter((u) => !keys.includes(u.key));
+  return uploads.length === s.uploads.length ? {} : { uploads };
 }

@@ -1,7 +1,8 @@
-import type { Conversation } from '@parley/protocol';
+import type { Attachment, Author, Conversation } from '@parley/protocol';
 import { isSupervisor } from '@parley/protocol/entities';
+import { linkExpiry } from '../attachments.js';
 import { keepOrder, rankByWait, sortByOrder, waitingForMe } from './inbox-order.js';
-import { EMPTY_SUMMARY, type State, type Summary, type Tab } from './types.js';
+import { EMPTY_SUMMARY, type State, type Summary, type Tab, type Upload } from './types.js';
 
 /** Pure reads of the state: what the views list and count. Unit-tested in selectors.test.ts. */
 
@@ -98,4 +99,72 @@ export function titleCount(s: State): number {
       count += sum.unread + (sum.fresh && sum.unread === 0 ? 1 : 0);
   }
   return count;
+}
+
+/** The files in a conversation's composer, and whether a message can go with them now. */
+export type ComposerFiles = {
+  uploads: Upload[];
+  /** The stored files, in the order they were picked. */
+  attachments: Attachment[];
+  uploading: number;
+  failed: number;
+  /** Nothing still uploading or failed: the message may be sent (with `attachments`). */
+  ready: boolean;
+};
+
+export function composerFiles(conversationId: string, s: State): ComposerFiles {
+  const uploads = s.uploads.filter((u) => u.conversationId === conversationId);
+  const attachments: Attachment[] = [];
+  let uploading = 0;
+  let failed = 0;
+  for (const u of uploads) {
+    if (u.attachment) attachments.push(u.attachment);
+    if (u.status === 'uploading') uploading++;
+    if (u.status === 'failed') failed++;
+  }
+  return { uploads, attachments, uploading, failed, ready: uploading === 0 && failed === 0 };
+}
+
+/** A file of a conversation, with the message it came with. */
+export type SharedFile = {
+  attachment: Attachment;
+  messageId: string;
+  author: Author;
+  authorName: string | null;
+  internal: boolean;
+  createdAt: string;
+};
+
+/**
+ * Every file of a conversation's loaded messages, oldest first, each once (a message being sent shares its
+ * files with the stored copy that replaces it). Files of internal notes are marked: the visitor never sees them.
+ */
+export function conversationFiles(conversationId: string, s: State): SharedFile[] {
+  const seen = new Set<string>();
+  const files: SharedFile[] = [];
+  for (const m of s.messages[conversationId] ?? []) {
+    for (const attachment of m.attachments) {
+      if (seen.has(attachment.id)) continue;
+      seen.add(attachment.id);
+      files.push({
+        attachment,
+        messageId: m.id,
+        author: m.author,
+        authorName: m.authorName,
+        internal: m.internal,
+        createdAt: m.createdAt,
+      });
+    }
+  }
+  return files;
+}
+
+/** When the first signed file link of a conversation's loaded messages expires (ms), or null: none does. */
+export function fileLinksExpireAt(conversationId: string, s: State): number | null {
+  let first: number | null = null;
+  for (const m of s.messages[conversationId] ?? [])
+    for (const a of m.attachments)
+      for (const at of [linkExpiry(a.url), linkExpiry(a.thumbnailUrl)])
+        if (at !== null && (first === null || at < first)) first = at;
+  return first;
 }

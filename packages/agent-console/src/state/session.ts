@@ -6,6 +6,7 @@ import { serverEvents } from './events.js';
 import { loadConversation, refreshAgents, refreshCanned, refreshInbox, resetInboxOrder } from './loaders.js';
 import { navigate } from './router.js';
 import { initialState } from './types.js';
+import { dropUploads } from './upload-actions.js';
 
 /** The agent's session: sign in, restore a saved login, connect, sign out. */
 
@@ -45,6 +46,7 @@ export async function logout(callServer = true, reason: string | null = null) {
   currentConnection()?.close();
   setConnection(null);
   setToken(null);
+  dropUploads();
   setState({ ...initialState, booting: false, signedOut: reason });
   navigate('/inbox');
 }

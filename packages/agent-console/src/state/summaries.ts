@@ -1,5 +1,11 @@
 import type { ChatMessage, Summary } from './types.js';
 
+/** What a list shows of a message: its text, or the names of its files when it has no text. */
+export function previewOf(message: Pick<ChatMessage, 'text' | 'attachments'>): string {
+  if (message.text || message.attachments.length === 0) return message.text;
+  return `📎 ${message.attachments.map((a) => a.name).join(', ')}`;
+}
+
 /** What the inbox row of a conversation shows, computed from its messages. Pure; tested in reducers.test.ts. */
 
 export function summarize(messages: readonly ChatMessage[], previous?: Summary): Summary {
@@ -18,7 +24,7 @@ export function summarize(messages: readonly ChatMessage[], previous?: Summary):
     } else if (!last) last = m;
   }
   return {
-    preview: last?.text ?? previous?.preview ?? null,
+    preview: last ? previewOf(last) : (previous?.preview ?? null),
     previewAuthor: last?.author ?? previous?.previewAuthor ?? null,
     previewAuthorName: last ? last.authorName : (previous?.previewAuthorName ?? null),
     lastAt: last?.createdAt ?? previous?.lastAt ?? null,

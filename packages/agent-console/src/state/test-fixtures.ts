@@ -1,6 +1,6 @@
-import type { Agent, Conversation, Message } from '@parley/protocol';
+import type { Agent, Attachment, Conversation, Message } from '@parley/protocol';
 
-/** Builders the state layer's unit tests share: the signed-in agent, a conversation, a message. */
+/** Builders the state layer's unit tests share: the signed-in agent, a conversation, a message, a file. */
 
 export const ME: Agent = {
   id: 'me',
@@ -41,6 +41,18 @@ export function msg(seq: number, patch: Partial<Message> = {}): Message {
     attachments: [],
     internal: false,
     createdAt: `2026-01-01T10:0${seq}:00Z`,
+    ...patch,
+  };
+}
+
+/** A stored file: a PDF unless `patch` says otherwise. */
+export function file(id: string, patch: Partial<Attachment> = {}): Attachment {
+  return {
+    id,
+    name: `${id}.pdf`,
+    type: 'application/pdf',
+    size: 1000,
+    url: `/api/uploads/${id}?exp=1&sig=ab`,
     ...patch,
   };
 }

@@ -1,4 +1,4 @@
-import type { Agent, AgentStatus, Author, CannedResponse, Conversation, Message } from '@parley/protocol';
+import type { Agent, AgentStatus, Attachment, Author, CannedResponse, Conversation, Message } from '@parley/protocol';
 import type { AgentWithPresence, ConversationDetail } from '@parley/protocol/rest';
 
 /** The console's state: one immutable object (state/store.ts), changed by reducers (state/reducers.ts). */
@@ -6,6 +6,24 @@ import type { AgentWithPresence, ConversationDetail } from '@parley/protocol/res
 export type Tab = 'queue' | 'mine' | 'all' | 'closed';
 export type Delivery = 'sending' | 'sent' | 'failed';
 export type ChatMessage = Message & { delivery?: Delivery };
+
+/** A file attached in a conversation's composer, from the moment it is picked until its message is sent. */
+export type Upload = {
+  /** Local: the same file keeps its key through a retry. */
+  key: string;
+  conversationId: string;
+  name: string;
+  size: number;
+  /** A small `data:` picture of an image (the console's CSP allows `data:` images, not `blob:`). */
+  preview: string | null;
+  status: 'uploading' | 'done' | 'failed';
+  /** How much of the file has gone up, 0 to 1. */
+  progress: number;
+  /** What the server stored, once done. */
+  attachment: Attachment | null;
+  /** Why the last try failed. */
+  error: string | null;
+};
 
 /** What the inbox shows about a conversation beyond the Conversation itself. */
 export type Summary = {
@@ -44,6 +62,8 @@ export type State = {
   transferOpen: boolean;
   blockOpen: boolean;
   composerMode: 'reply' | 'note';
+  /** Files attached in the composers, every conversation's, in the order they were picked. */
+  uploads: Upload[];
   /** The visitor details drawer, on screens too narrow to show the panel beside the conversation. */
   detailsOpen: boolean;
   /**
@@ -76,6 +96,7 @@ export const initialState: State = {
   transferOpen: false,
   blockOpen: false,
   composerMode: 'reply',
+  uploads: [],
   detailsOpen: false,
   shownOrder: [],
   signedOut: null,

@@ -45,6 +45,13 @@ export function whenUnauthorized(fn: () => void) {
   onUnauthorized = fn;
 }
 
+/** The error of a failed answer (`{error:{code,message}}`); a 401 to a signed-in agent ends the session. */
+export function responseError(status: number, statusText: string, data: unknown, sentToken: boolean): ApiError {
+  const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
+  if (status === 401 && sentToken && onUnauthorized) onUnauthorized();
+  return new ApiError(status, error?.code ?? 'error', error?.message || statusText || 'Request failed');
+}
+
 /** What `api()` takes besides the route: nothing, or the params, query and body the route declares. */
 type ApiArgs<R extends RestRoute> =
   object extends RestRequest<R> ? [request?: RestRequest<R>] : [request: RestRequest<R>];
@@ -71,11 +78,8 @@ export async function api<R extends RestRoute>(route: R, ...[request]: ApiArgs<R
     throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
   }
   if (res.status === 204) return undefined as RestResponse<R>;
-  const data = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-  if (!res.ok) {
-    if (res.status === 401 && bearer && onUnauthorized) onUnauthorized();
-    throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? res.statusText);
-  }
+  const data: unknown = await res.json().catch(() => ({}));
+  if (!res.ok) throw responseError(res.status, res.statusText, data, !!bearer);
   return data as RestResponse<R>;
 }
 

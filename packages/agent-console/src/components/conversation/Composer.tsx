@@ -2,9 +2,10 @@ import type { CannedResponse, Conversation } from '@parley/protocol';
 import { LIMITS } from '@parley/protocol/entities';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { visitorLabel } from '../../format.js';
-import { agentTyping, type State, sendMessage, setState } from '../../state/index.js';
+import { agentTyping, attachFiles, composerFiles, type State, sendComposed, setState } from '../../state/index.js';
 import { Icon } from '../Icon.js';
 import { cannedMatches } from './canned-matches.js';
+import { UploadTray } from './UploadTray.js';
 
 export function Composer({
   s,
@@ -19,7 +20,10 @@ export function Composer({
   const [pick, setPick] = useState(0);
   const [dismissed, setDismissed] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
   const text = drafts[c.id] ?? '';
+  const files = composerFiles(c.id, s);
+  const canSend = files.ready && (!!text.trim() || files.attachments.length > 0);
   const mode = canReply ? s.composerMode : 'note';
   const slash = /(^|\s)\/([\w-]*)$/.exec(text);
   const matches = useMemo(
@@ -47,11 +51,17 @@ export function Composer({
     input.current?.focus();
   };
   const submit = () => {
-    const value = text.trim();
-    if (!value) return;
-    void sendMessage(c.id, value, mode === 'note');
+    // Refused while a file uploads or has failed: the message waits for its files.
+    if (!sendComposed(c.id, text.trim(), mode === 'note')) return;
     if (mode === 'reply') agentTyping(c.id, false);
     setText('');
+  };
+  /** A pasted screenshot or file is attached; text pasted along with it (an office app's copy) still pastes. */
+  const onPaste = (e: ClipboardEvent) => {
+    const pasted = Array.from(e.clipboardData?.files ?? []);
+    if (!pasted.length) return;
+    attachFiles(c.id, pasted);
+    if (!e.clipboardData?.types.includes('text/plain')) e.preventDefault();
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (open) {
@@ -129,7 +139,31 @@ export function Composer({
           ))}
         </div>
       )}
+      <UploadTray files={files} />
       <div class="composer-box">
+        <button
+          type="button"
+          class="btn btn-ghost attach"
+          aria-label="Attach files"
+          title="Attach files — or paste, or drop them on the conversation"
+          onClick={() => picker.current?.click()}
+        >
+          <Icon name="paperclip" size={17} />
+        </button>
+        <input
+          type="file"
+          id="composer-files"
+          ref={picker}
+          multiple
+          hidden
+          aria-label="Attach files"
+          onChange={(e) => {
+            const el = e.currentTarget as HTMLInputElement;
+            attachFiles(c.id, Array.from(el.files ?? []));
+            // The same file may be picked again after it was removed.
+            el.value = '';
+          }}
+        />
         <label for="composer-input" class="sr-only">
           {mode === 'note' ? 'Internal note (agents only)' : `Reply to ${visitorLabel(c)}`}
         </label>
@@ -154,13 +188,14 @@ export function Composer({
             if (mode === 'reply' && value.trim()) agentTyping(c.id, true);
           }}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           onBlur={() => agentTyping(c.id, false)}
         />
         <button
           type="button"
           class={`btn ${mode === 'note' ? 'btn-note' : 'btn-primary'} send`}
           onClick={submit}
-          disabled={!text.trim()}
+          disabled={!canSend}
           aria-label={mode === 'note' ? 'Add note' : 'Send'}
         >
           <Icon name={mode === 'note' ? 'note' : 'send'} size={16} />

@@ -2,8 +2,10 @@ import type { Conversation } from '@parley/protocol';
 import { visitorLabel } from '../../format.js';
 import { handoverTo } from '../../state/inbox-order.js';
 import {
+  attachFiles,
   canSupervise,
   closeConversation,
+  fileLinksExpireAt,
   openConversation,
   refreshAgents,
   type State,
@@ -17,6 +19,8 @@ import { Composer } from './Composer.js';
 import { HandoverBanner } from './HandoverBanner.js';
 import { Thread } from './Thread.js';
 import { TransferDialog } from './TransferDialog.js';
+import { useFileDrop } from './use-file-drop.js';
+import { useFileLinkRenewal } from './use-file-link-renewal.js';
 
 export function ConversationView({ s, conversation: c }: { s: State; conversation: Conversation }) {
   const me = s.me!;
@@ -26,8 +30,19 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
   const typing = s.typing[c.id];
   const name = visitorLabel(c);
   const handover = mine && messages ? handoverTo(messages, me.name) : null;
+  const drop = useFileDrop((files) => attachFiles(c.id, files));
+  useFileLinkRenewal(c.id, fileLinksExpireAt(c.id, s));
   return (
-    <section class="conversation" aria-label={`Conversation with ${name}`}>
+    <section
+      class={`conversation${drop.dragging ? ' dropping' : ''}`}
+      aria-label={`Conversation with ${name}`}
+      {...drop.handlers}
+    >
+      {drop.dragging && (
+        <div class="drop-overlay" aria-hidden="true">
+          <Icon name="paperclip" size={22} /> Drop files to attach them to your message
+        </div>
+      )}
       <header class="conv-header">
         {/* Phones show the list or a conversation, not both: this goes back to the list. */}
         <button type="button" class="btn btn-ghost btn-sm conv-back" onClick={() => openConversation(null)}>

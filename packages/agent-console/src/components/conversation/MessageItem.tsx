@@ -2,6 +2,7 @@ import type { Conversation } from '@parley/protocol';
 import { clockTime, visitorLabel } from '../../format.js';
 import type { ChatMessage } from '../../state/index.js';
 import { Avatar, Icon } from '../Icon.js';
+import { MessageAttachments } from './AttachmentView.js';
 import { DeliveryState } from './DeliveryState.js';
 import { MessageText } from './MessageText.js';
 
@@ -50,9 +51,12 @@ export function MessageItem({
           )}
         </div>
       )}
-      <div class="bubble">
-        <MessageText text={m.text} />
-      </div>
+      {m.text && (
+        <div class="bubble">
+          <MessageText text={m.text} />
+        </div>
+      )}
+      <MessageAttachments attachments={m.attachments} />
       <div class="msg-foot">
         <time dateTime={m.createdAt}>{clockTime(m.createdAt)}</time>
         {m.author === 'agent' && <DeliveryState m={m} />}
