@@ -10,12 +10,16 @@ import { BUDGET, ENCODINGS, measure, report } from '../scripts/size.mjs';
 
 /**
  * Builds the widget into a temp dir and holds what the server sends from it (the build's .br and .gz
- * variants) to the budget, for each encoding: loader ≤ 3 KB; loader + app + one locale ≤ 30 KB.
+ * variants) to the budget, for each encoding: loader ≤ 3 KB; loader + app + one locale ≤ 30 KB; the
+ * attachments chunk, fetched on first use of files, ≤ 8 KB on its own.
  * packages/server/test/compression.test.ts checks the same figures as received from a running server.
  */
 
 type Sized = { file: string; bytes: number; encoding: string };
-type Measurement = Record<string, { loader: Sized; app: Sized[]; locales: Sized[]; afterOpen: number }>;
+type Measurement = Record<
+  string,
+  { loader: Sized; app: Sized[]; locales: Sized[]; afterOpen: number; attach: Sized[]; attachBytes: number }
+>;
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // vite's own CLI, run by this node: no pnpm needed on PATH
@@ -43,7 +47,7 @@ describe('widget size budget, bytes on the wire', () => {
 
   it.each(encodings)('every file the chat loads has a %s variant for the server to send', (encoding) => {
     const e = m[encoding]!;
-    for (const f of [e.loader, ...e.app, ...e.locales]) expect(f.encoding, f.file).toBe(encoding);
+    for (const f of [e.loader, ...e.app, ...e.locales, ...e.attach]) expect(f.encoding, f.file).toBe(encoding);
   });
 
   it.each(encodings)(`loader widget.js is at most ${BUDGET.loader} bytes as sent with %s`, (encoding) => {
@@ -52,5 +56,10 @@ describe('widget size budget, bytes on the wire', () => {
 
   it.each(encodings)(`loader + app + one locale is at most ${BUDGET.afterOpen} bytes as sent with %s`, (encoding) => {
     expect(m[encoding]!.afterOpen).toBeLessThanOrEqual(BUDGET.afterOpen);
+  });
+
+  it.each(encodings)(`the attachments chunk is at most ${BUDGET.attach} bytes as sent with %s`, (encoding) => {
+    expect(m[encoding]!.attach.length).toBeGreaterThan(0);
+    expect(m[encoding]!.attachBytes).toBeLessThanOrEqual(BUDGET.attach);
   });
 });

@@ -1,5 +1,6 @@
-import type { Author, Message } from '@parley/protocol';
-import type { OutboxItem } from '../transport/outbox';
+import type { Author } from '@parley/protocol';
+import type { Attachment, WidgetMessage } from '../transport/attachment';
+import type { OutboxAttachment, OutboxItem } from '../transport/outbox';
 
 /** One line of the message list: a stored message or an outbox item still on its way. */
 export type Row = {
@@ -10,13 +11,15 @@ export type Row = {
   createdAt: string;
   state: 'sent' | 'sending' | 'failed';
   clientId: string | null;
+  /** Stored files, or an outgoing message's files (with an id once uploaded). */
+  files: readonly (Attachment | OutboxAttachment)[];
   /** First of a run of messages by the same author. */
   first: boolean;
   /** Last of a run of messages by the same author. */
   last: boolean;
 };
 
-export function buildRows(messages: readonly Message[], outbox: readonly OutboxItem[]): Row[] {
+export function buildRows(messages: readonly WidgetMessage[], outbox: readonly OutboxItem[]): Row[] {
   const stored = new Set(messages.map((m) => m.clientId));
   const rows: Omit<Row, 'first' | 'last'>[] = [
     ...messages.map((m) => ({
@@ -27,6 +30,7 @@ export function buildRows(messages: readonly Message[], outbox: readonly OutboxI
       createdAt: m.createdAt,
       state: 'sent' as const,
       clientId: m.clientId,
+      files: m.attachments ?? [],
     })),
     ...outbox
       .filter((i) => !stored.has(i.clientId))
@@ -38,6 +42,7 @@ export function buildRows(messages: readonly Message[], outbox: readonly OutboxI
         createdAt: i.createdAt,
         state: i.state,
         clientId: i.clientId,
+        files: i.attachments ?? [],
       })),
   ];
   const sameRun = (a?: Omit<Row, 'first' | 'last'>, b?: Omit<Row, 'first' | 'last'>) =>

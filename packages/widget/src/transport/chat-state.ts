@@ -1,4 +1,5 @@
 import type { Conversation, Message } from '@parley/protocol';
+import type { WidgetMessage } from './attachment';
 import type { OutboxItem } from './outbox';
 
 /** What the widget's views read from the ChatClient. */
@@ -10,7 +11,7 @@ export type VisitorInfo = { name: string | null; email: string | null; verified:
 export type ChatState = {
   status: ConnectionStatus;
   conversation: Conversation | null;
-  messages: Message[];
+  messages: WidgetMessage[];
   outbox: readonly OutboxItem[];
   /** null: nobody typing; otherwise the typing agent's name ('' if unknown). */
   agentTyping: string | null;
