@@ -10,6 +10,22 @@ export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 export type Role = (typeof ROLES)[number];
 
+/**
+ * A file sent with a message. `type` is the MIME type decided from the bytes; `url` and `thumbnailUrl` are
+ * paths on the server (resolve with `new URL(url, serverOrigin)`) carrying a short-lived signature.
+ * `width`, `height` and `thumbnailUrl` are present for images only.
+ */
+export type Attachment = {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  url: string;
+  width?: number;
+  height?: number;
+  thumbnailUrl?: string;
+};
+
 export type Message = {
   id: string;
   conversationId: string;
@@ -20,6 +36,8 @@ export type Message = {
   text: string;
   internal: boolean;
   createdAt: string;
+  /** Always present; `[]` when the message has none. */
+  attachments: Attachment[];
 };
 
 export type Conversation = {
@@ -117,6 +135,7 @@ export type ErrorCode =
   | 'not_assigned'
   | 'agent_unavailable'
   | 'payload_too_large'
+  | 'unsupported_type'
   | 'unavailable'
   | 'blocked'
   | 'internal';

@@ -16,6 +16,8 @@ export const IDENTITY_TOKEN_MAX = 2048;
 export const GREETING_MAX = 500;
 export const BLOCK_REASON_MAX = 500;
 export const SHORTCUT_MAX = 32;
+/** The most attachments one message may carry. */
+export const ATTACHMENTS_MAX = 10;
 /** The most chats one agent may be given at once (`maxChats`). */
 export const MAX_CHATS_MAX = 50;
 
@@ -34,4 +36,5 @@ export const LIMITS = {
   blockReasonMax: BLOCK_REASON_MAX,
   shortcutMax: SHORTCUT_MAX,
   maxChatsMax: MAX_CHATS_MAX,
+  attachmentsMax: ATTACHMENTS_MAX,
 } as const;

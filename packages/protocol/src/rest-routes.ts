@@ -12,7 +12,12 @@ export type RestRouteSpec = {
   status?: 201 | 204;
 };
 
-/** Every REST route: access, input schemas and success status. Responses: `RestResponses` (rest.ts). */
+/**
+ * Every REST route: access, input schemas and success status. Responses: `RestResponses` (rest.ts).
+ * The file routes are not JSON and stay outside this table (packages/server/src/http/routes/upload-routes.ts,
+ * docs/api.md): `POST /api/uploads` (multipart, field `file`; visitor or agent) → 201 `{attachment}`, and
+ * `GET /api/uploads/:id` (and `/thumbnail`) answering the file's bytes.
+ */
 export const REST_ROUTES = {
   'POST /api/auth/login': { access: 'public', body: schemas.loginBody },
   'POST /api/auth/logout': { access: 'agent' },

@@ -15,6 +15,18 @@ describe('protocol schemas', () => {
     expect(visitorMessageSend.safeParse({ clientId: 'a', text: 'x'.repeat(5000) }).success).toBe(true);
     expect(visitorMessageSend.safeParse({ clientId: 'a', text: 'x'.repeat(5001) }).success).toBe(false);
   });
+  it('allows an empty text only with attachments: distinct ids, at most 10', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `att-${i}`);
+    expect(visitorMessageSend.safeParse({ clientId: 'a', attachments: ids(1) }).success).toBe(true);
+    expect(visitorMessageSend.safeParse({ clientId: 'a', text: ' ', attachments: ids(10) }).success).toBe(true);
+    expect(visitorMessageSend.safeParse({ clientId: 'a', attachments: ids(11) }).success).toBe(false);
+    expect(visitorMessageSend.safeParse({ clientId: 'a', attachments: [] }).success).toBe(false);
+    expect(visitorMessageSend.safeParse({ clientId: 'a' }).success).toBe(false);
+    expect(visitorMessageSend.safeParse({ clientId: 'a', attachments: ['x', 'x'] }).success).toBe(false);
+    const note = { conversationId: 'c', clientId: 'a', internal: true, attachments: ids(2) };
+    expect(agentMessageSend.safeParse(note).success).toBe(true);
+    expect(agentMessageSend.safeParse({ ...note, attachments: undefined }).success).toBe(false);
+  });
   it('drops unknown keys, including prototype-pollution keys', () => {
     const parsed = agentMessageSend.parse(
       JSON.parse('{"conversationId":"c","clientId":"x","text":"t","__proto__":{"polluted":1},"role":"admin"}'),

@@ -5,7 +5,6 @@ import { AGENT_STATUSES, LIMITS, ROLES } from './entities.js';
 
 const id = z.string().min(1).max(64);
 const clientId = z.string().min(1).max(LIMITS.clientIdMax);
-const text = z.string().trim().min(1).max(LIMITS.textMax);
 const name = z.string().trim().min(1).max(LIMITS.nameMax);
 const email = z.string().trim().max(LIMITS.emailMax).pipe(z.email());
 const seq = z.number().int().min(0).max(2_147_483_647);
@@ -41,7 +40,20 @@ export const pageContext = z.object({
   locale: z.string().max(35).optional(),
 });
 
-export const visitorMessageSend = z.object({ clientId, text });
+/** Attachment ids from `POST /api/uploads`: distinct, at most LIMITS.attachmentsMax. */
+const attachmentIds = z
+  .array(id)
+  .max(LIMITS.attachmentsMax)
+  .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an attachment');
+/** A message's text may be empty (or left out) only when it carries attachments. */
+const messageText = z.string().trim().max(LIMITS.textMax).optional();
+const hasContent = (m: { text?: string | undefined; attachments?: string[] | undefined }) =>
+  (m.text ?? '').length > 0 || (m.attachments?.length ?? 0) > 0;
+const EMPTY_MESSAGE = { path: ['text'], message: 'must not be empty unless attachments are sent' };
+
+export const visitorMessageSend = z
+  .object({ clientId, text: messageText, attachments: attachmentIds.optional() })
+  .refine(hasContent, EMPTY_MESSAGE);
 export const messagesSync = z.object({ after: seq.optional() });
 export const visitorTyping = z.object({
   typing: z.boolean(),
@@ -87,12 +99,15 @@ export const agentAuth = z.object({
   echo: z.boolean().optional().catch(undefined),
 });
 export const agentStatus = z.object({ status: z.enum(AGENT_STATUSES) });
-export const agentMessageSend = z.object({
-  conversationId: id,
-  clientId,
-  text,
-  internal: z.boolean().optional(),
-});
+export const agentMessageSend = z
+  .object({
+    conversationId: id,
+    clientId,
+    text: messageText,
+    internal: z.boolean().optional(),
+    attachments: attachmentIds.optional(),
+  })
+  .refine(hasContent, EMPTY_MESSAGE);
 export const conversationTransfer = z.object({
   conversationId: id,
   toAgentId: id.optional(),

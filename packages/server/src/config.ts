@@ -44,6 +44,19 @@ const envSchema = z.object({
   PARLEY_SITE_MSG_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
   /** Events of any kind per visitor socket and PARLEY_VISITOR_MSG_WINDOW_MS; default 10× the message limit, at least 300. */
   PARLEY_VISITOR_EVENT_LIMIT: z.coerce.number().int().positive().optional(),
+  /** Most bytes one uploaded file may have (default 10 MB). */
+  PARLEY_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  /** Uploads per visitor and window, across all processes. */
+  PARLEY_VISITOR_UPLOAD_LIMIT: z.coerce.number().int().positive().default(20),
+  PARLEY_VISITOR_UPLOAD_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  /** An upload no message used within this long is deleted (default 1 h). */
+  PARLEY_UPLOAD_UNUSED_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** How often every process sweeps unused attachments (default 10 min). */
+  PARLEY_UPLOAD_SWEEP_MS: z.coerce.number().int().positive().default(600_000),
   PARLEY_STATIC_DIR: z.string().optional(),
   /** When set, `GET /metrics` needs `Authorization: Bearer <this>`; unset, it is open. */
   PARLEY_METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
@@ -73,6 +86,13 @@ export type Config = {
   siteMessageLimit: { limit: number; windowMs: number };
   /** Events of any kind per visitor socket and window; twice that and the socket is cut off. */
   visitorEventLimit: { limit: number; windowMs: number };
+  /** Attachments: size limit, per-visitor upload rate, and when an unused upload is swept. */
+  uploads: {
+    maxBytes: number;
+    visitorLimit: { limit: number; windowMs: number };
+    unusedMs: number;
+    sweepEveryMs: number;
+  };
   logLevel: string;
   /** Root of the repository, where the widget and console builds live. */
   staticRoot: string | undefined;
@@ -123,6 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     visitorEventLimit: {
       limit: e.PARLEY_VISITOR_EVENT_LIMIT ?? Math.max(300, 10 * e.PARLEY_VISITOR_MSG_LIMIT),
       windowMs: e.PARLEY_VISITOR_MSG_WINDOW_MS,
+    },
+    uploads: {
+      maxBytes: e.PARLEY_UPLOAD_MAX_BYTES,
+      visitorLimit: { limit: e.PARLEY_VISITOR_UPLOAD_LIMIT, windowMs: e.PARLEY_VISITOR_UPLOAD_WINDOW_MS },
+      unusedMs: e.PARLEY_UPLOAD_UNUSED_MS,
+      sweepEveryMs: e.PARLEY_UPLOAD_SWEEP_MS,
     },
     logLevel: e.LOG_LEVEL,
     staticRoot: e.PARLEY_STATIC_DIR,

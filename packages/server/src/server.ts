@@ -7,6 +7,9 @@ import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import type { Coordinator } from './coord/coordinator.js';
 import { MemoryCoordinator } from './coord/memory-coordinator.js';
+import { AttachmentService } from './domain/attachment-service.js';
+import { AttachmentSweeper } from './domain/attachment-sweeper.js';
+import { AttachmentUrls } from './domain/attachment-urls.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
 import { ModerationService } from './domain/moderation-service.js';
@@ -54,6 +57,8 @@ export async function startParley(config: Config, log: Logger) {
   );
   const auth = new AuthService(store, coord, config);
   const tokens = new VisitorTokens(await store.settings.getOrInit('visitor_token_secret', newToken()));
+  const urls = new AttachmentUrls(await store.settings.getOrInit('attachment_url_secret', newToken()));
+  const attachments = new AttachmentService(store, coord, urls, { visitorUploads: config.uploads.visitorLimit });
   const sites = new SiteCache(store);
   const inFlight = new InFlight();
   let stopping = false;
@@ -78,7 +83,7 @@ export async function startParley(config: Config, log: Logger) {
   // One server, two namespaces with their own event maps and socket data: each is typed where it is made.
   const agentNs = io.of('/agent') as unknown as AgentNamespace;
   const visitorNs = io.of('/visitor') as unknown as VisitorNamespace;
-  const notifier = new SocketNotifier(agentNs, visitorNs);
+  const notifier = new SocketNotifier(agentNs, visitorNs, urls);
   // After a fan-out outage, this process's clients may have missed events from other processes.
   onFanoutRecovered?.(() => {
     log.info('fan-out recovered: asking local clients to resync');
@@ -117,8 +122,8 @@ export async function startParley(config: Config, log: Logger) {
     site: config.siteMessageLimit,
   });
   const presence = new PresenceService(coord, notifier, chat.router, log);
-  installAgentNamespace(agentNs, { ...ctx, chat, auth, presence });
-  installVisitorNamespace(visitorNs, { ...ctx, config, visitors });
+  installAgentNamespace(agentNs, { ...ctx, chat, auth, presence, urls });
+  installVisitorNamespace(visitorNs, { ...ctx, config, visitors, urls });
 
   const app = createHttpApp({
     config,
@@ -128,6 +133,8 @@ export async function startParley(config: Config, log: Logger) {
     chat,
     moderation,
     sites,
+    attachments,
+    tokens,
     metrics,
     log,
     staticRoot: config.staticRoot ?? REPO_ROOT,
@@ -146,6 +153,13 @@ export async function startParley(config: Config, log: Logger) {
   ready = true;
   markReady();
   const reassigner = new Reassigner({ store, coord, chat, graceMs: config.reassignGraceMs, log }).start();
+  const sweeper = new AttachmentSweeper({
+    store,
+    blobs: store.blobs,
+    unusedMs: config.uploads.unusedMs,
+    everyMs: config.uploads.sweepEveryMs,
+    log,
+  }).start();
   void chat.router.request();
   log.info({ host: config.host, port }, 'listening');
 
@@ -157,6 +171,7 @@ export async function startParley(config: Config, log: Logger) {
       stopping = true;
       log.info('shutting down');
       reassigner.stop();
+      sweeper.stop();
       io.of('/visitor').emit('server:shutdown', { reconnect: true });
       io.of('/agent').emit('server:shutdown', { reconnect: true });
       httpServer.close();

@@ -48,6 +48,7 @@ describe('actions', () => {
       author: 'agent',
       authorName: 'Me',
       text: 'Hello',
+      attachments: [],
       internal: false,
       createdAt: '2026-01-01T10:00:00Z',
     };

@@ -87,6 +87,7 @@ export async function sendMessage(conversationId: string, text: string, internal
     author: 'agent',
     authorName: me.name,
     text,
+    attachments: [],
     internal,
     createdAt: new Date().toISOString(),
     delivery: 'sending',

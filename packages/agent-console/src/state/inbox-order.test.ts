@@ -13,6 +13,7 @@ function line(text: string, patch: Partial<Message> = {}): Message {
     clientId: null,
     author: 'system',
     authorName: null,
+    attachments: [],
     text,
     internal: true,
     createdAt: '2026-01-01T10:00:00Z',

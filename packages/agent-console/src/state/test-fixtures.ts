@@ -38,6 +38,7 @@ export function msg(seq: number, patch: Partial<Message> = {}): Message {
     author: 'visitor',
     authorName: null,
     text: `text ${seq}`,
+    attachments: [],
     internal: false,
     createdAt: `2026-01-01T10:0${seq}:00Z`,
     ...patch,

@@ -13,6 +13,13 @@ import { Router } from './router.js';
 
 export type VisitorRef = { id: string; siteId: string; name: string | null };
 
+/** What a sender gives: text (may be empty only with attachments) and attachment ids from `POST /api/uploads`. */
+export type MessageInput = { clientId: string; text?: string | undefined; attachments?: string[] | undefined };
+
+const visitorUploader = (visitor: VisitorRef) => ({ kind: 'visitor' as const, id: visitor.id });
+const unusableAttachments = () =>
+  refuse('invalid_payload', 'attachments: only your own uploads, not sent before, can be attached');
+
 /**
  * Conversations and messages: every state change goes through here, is committed in the store, and
  * only then announced through the notifier (and acknowledged to the sender by the caller).
@@ -47,17 +54,18 @@ export class ChatService {
 
   // ---- visitors ----
 
-  async visitorSend(visitor: VisitorRef, input: { clientId: string; text: string }, origin?: Origin): Promise<Message> {
+  async visitorSend(visitor: VisitorRef, input: MessageInput, origin?: Origin): Promise<Message> {
     const message = (conversationId: string): NewMessage => ({
       conversationId,
       clientId: input.clientId,
       author: 'visitor',
       authorId: visitor.id,
       authorName: visitor.name,
-      text: input.text,
+      text: input.text ?? '',
       internal: false,
       requireOpen: true,
       visitorId: visitor.id,
+      attachmentIds: input.attachments,
     });
     // Fast path: the visitor's open conversation is known; one statement stores (or finds) the message.
     const known = this.openConversations.get(visitor.id);
@@ -71,6 +79,12 @@ export class ChatService {
     // before opening one. (The append would find it too, but only after the new conversation existed.)
     const earlier = await this.store.messages.visitorRepeat(visitor.id, input.clientId);
     if (earlier) return earlier;
+    // Nor may attachments that cannot be sent open one.
+    if (
+      input.attachments?.length &&
+      !(await this.store.attachments.usable(input.attachments, visitorUploader(visitor)))
+    )
+      throw unusableAttachments();
     const { conversation, created } = await this.store.conversations.openOrCreate(visitor.siteId, visitor.id);
     this.rememberOpen(visitor.id, conversation.id);
     const stored = await this.append(message(conversation.id), origin);
@@ -118,7 +132,7 @@ export class ChatService {
   /** Agents may read every conversation (shared context for the team); writing needs the assignment. */
   async agentSend(
     agent: Agent,
-    input: { conversationId: string; clientId: string; text: string; internal?: boolean | undefined },
+    input: MessageInput & { conversationId: string; internal?: boolean | undefined },
     origin?: Origin,
   ): Promise<Message> {
     const internal = input.internal ?? false;
@@ -131,8 +145,9 @@ export class ChatService {
         author: 'agent',
         authorId: agent.id,
         authorName: agent.name,
-        text: input.text,
+        text: input.text ?? '',
         internal,
+        attachmentIds: input.attachments,
         requireOpen: !internal,
         requireAgentId: internal || isSupervisor(agent) ? null : agent.id,
       },
@@ -259,9 +274,15 @@ export class ChatService {
     });
   }
 
-  /** Stores a message and, when it is new, announces it. Null when the conversation refused it. */
+  /**
+   * Stores a message and, when it is new, announces it. Null when the conversation refused it. A message
+   * with attachments takes its own transaction; text alone goes through the group-committed append.
+   */
   private async append(input: NewMessage, origin?: Origin): Promise<Message | null> {
-    const result = await this.store.messages.append(input);
+    const result = input.attachmentIds?.length
+      ? await this.store.messages.appendWithAttachments(input)
+      : await this.store.messages.append(input);
+    if (result === 'unbound') throw unusableAttachments();
     if (!result) return null;
     if (result.created && result.audience) {
       this.metrics.messages.inc({ author: input.author });

@@ -10,7 +10,7 @@ import type { Coordinator } from '../coord/coordinator.js';
 import { publicConversation } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import type { Visitor } from '../store/visitors-repo.js';
-import type { ChatService } from './chat-service.js';
+import type { ChatService, MessageInput } from './chat-service.js';
 import { refuse } from './errors.js';
 import { verifyIdentity } from './identity.js';
 import type { ModerationService } from './moderation-service.js';
@@ -89,11 +89,7 @@ export class VisitorService {
   }
 
   /** A visitor message, under the per-visitor and per-site rate limits. */
-  async send(
-    { site, visitor }: VisitorConnection,
-    input: { clientId: string; text: string },
-    origin?: Origin,
-  ): Promise<Message> {
+  async send({ site, visitor }: VisitorConnection, input: MessageInput, origin?: Origin): Promise<Message> {
     const hits = await this.coord.increment(`rate:visitor:${visitor.id}`, this.limits.visitor.windowMs);
     if (hits > this.limits.visitor.limit)
       throw refuse('rate_limited', 'you are sending messages too fast; wait a few seconds');

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '@parley/protocol';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { type DomainError, type FaultWording, logFailure, refuse, toDomainError } from '../domain/errors.js';
@@ -19,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_assigned: 409,
   agent_unavailable: 409,
   payload_too_large: 413,
+  unsupported_type: 415,
   rate_limited: 429,
   too_many_attempts: 429,
   unavailable: 503,
@@ -46,13 +48,44 @@ export const notFound: RequestHandler = (_req, res) => {
   res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
 };
 
+/** Logs and counts a failed request; returns its code, message and status. */
+function recordFailure(log: Logger, metrics: Metrics, error: unknown) {
+  const failure = httpFailure(error);
+  logFailure(log, failure, {}, 'request failed');
+  metrics.rejected.inc({ code: failure.code });
+  return { code: failure.code, message: failure.message, status: STATUS[failure.code] };
+}
+
+/** Lingering time between answering a refused upload and dropping its connection: the client reads the answer. */
+const CLOSE_AFTER_MS = 300;
+
+/**
+ * Answers a failure at once, even when the request body is still arriving (an upload refused before it
+ * was read: too large, wrong type, rate-limited): with `Connection: close`, and the connection dropped
+ * shortly after the answer went out, rather than draining a body of any size.
+ */
+export function answerAndClose(
+  log: Logger,
+  metrics: Metrics,
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+) {
+  const { code, message, status } = recordFailure(log, metrics, error);
+  if (res.headersSent) return void req.destroy();
+  if (!req.complete) {
+    res.setHeader('Connection', 'close');
+    res.once('finish', () => setTimeout(() => req.destroy(), CLOSE_AFTER_MS).unref());
+  }
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
 /** The one place HTTP errors are turned into `{error:{code,message}}`. Bad input never becomes a 5xx. */
 export function errorHandler(log: Logger, metrics: Metrics): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const failure = httpFailure(error);
-    logFailure(log, failure, {}, 'request failed');
-    const { code, message } = failure;
-    metrics.rejected.inc({ code });
+    const { code, message } = recordFailure(log, metrics, error);
     if (res.headersSent) return;
     const reply = () => {
       if (!res.headersSent) res.status(STATUS[code]).json({ error: { code, message } });
@@ -95,7 +128,7 @@ export function discardUnreadBody(maxBytes: number): RequestHandler {
   };
 }
 
-function drainThen(req: import('node:http').IncomingMessage, done: () => void) {
+function drainThen(req: IncomingMessage, done: () => void) {
   let seen = 0;
   const finish = () => {
     clearTimeout(timer);

@@ -3,10 +3,12 @@ import compression from 'compression';
 import express from 'express';
 import type { Config } from '../config.js';
 import type { Coordinator } from '../coord/coordinator.js';
+import type { AttachmentService } from '../domain/attachment-service.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
 import type { ModerationService } from '../domain/moderation-service.js';
 import type { SiteCache } from '../domain/site-cache.js';
+import type { VisitorTokens } from '../domain/visitor-tokens.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
@@ -21,6 +23,7 @@ import { moderationHandlers } from './routes/moderation-routes.js';
 import { siteHandlers } from './routes/site-routes.js';
 import { createStaticRouter } from './routes/static-routes.js';
 import { statsHandlers } from './routes/stats-routes.js';
+import { createUploadRouter } from './routes/upload-routes.js';
 import { widgetHandlers } from './routes/widget-routes.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -32,6 +35,8 @@ export type HttpDeps = {
   chat: ChatService;
   moderation: ModerationService;
   sites: SiteCache;
+  attachments: AttachmentService;
+  tokens: VisitorTokens;
   metrics: Metrics;
   log: Logger;
   staticRoot: string;
@@ -49,6 +54,14 @@ export function createHttpApp(d: HttpDeps) {
   // dynamic text (JSON, the demo page, /metrics) compressed on the fly, br first; bodies under 512 B stay
   // as they are (smaller than the headers compression adds would save); build outputs go out pre-compressed
   app.use(compression({ threshold: 512 }));
+  // Uploads stream their own bodies (and refuse them unread): before the parsers and the body discarder.
+  app.use(
+    createUploadRouter({
+      ...d,
+      blobs: d.store.blobs,
+      maxBytes: d.config.uploads.maxBytes,
+    }),
+  );
   app.use(express.json({ limit: d.config.jsonBodyLimit, strict: true }));
   app.use(discardUnreadBody(d.config.maxHttpBufferSize));
   app.use(createHealthRouter(d));
@@ -57,7 +70,7 @@ export function createHttpApp(d: HttpDeps) {
     ...authHandlers(d.auth),
     ...siteHandlers(d.store, d.sites),
     ...agentHandlers(d.store, d.auth, d.coord, d.chat),
-    ...conversationHandlers(d.store, d.chat),
+    ...conversationHandlers(d.store, d.chat, d.attachments.urls),
     ...moderationHandlers(d.moderation),
     ...cannedHandlers(d.store),
     ...statsHandlers(d.store, d.coord),

@@ -106,7 +106,7 @@ async function storeFile(file: Readable, options: UploadOptions, blobs: BlobStor
  * (upload-images.ts), anything else goes to the blob store chunk by chunk as it arrives.
  *
  * Refusals: `payload_too_large` as soon as the file passes `maxBytes` (or the declared Content-Length
- * cannot fit), `UnsupportedTypeError` (415) for a type not allowed, `invalid_payload` for a body that is
+ * cannot fit), `unsupported_type` (415) for a type not allowed, `invalid_payload` for a body that is
  * not multipart, has no `file` or an undecodable image. On a refusal nothing is kept, and the rest of
  * the body is left unread (the request is paused): the caller answers, then drains or closes.
  */

@@ -1,14 +1,9 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
+import { refuse } from '../domain/errors.js';
 
-/**
- * A file type refused for uploads (415). Its code is not in the protocol's ErrorCode yet; once it is,
- * this becomes `refuse('unsupported_type', …)` with `unsupported_type: 415` in http/errors.ts.
- */
-export class UnsupportedTypeError extends Error {
-  readonly code = 'unsupported_type' as const;
-  readonly status = 415;
-}
+/** A file type refused for uploads (415). */
+const unsupported = (message: string) => refuse('unsupported_type', message);
 
 export const PLAIN_TEXT = 'text/plain';
 
@@ -47,7 +42,7 @@ const LEADING_HTML =
   /^\s*<(?:!doctype\s+html|html|head|body|script|iframe|h1|div|font|table|a|style|title|b|br|p|!--)[\s/>]/i;
 const ACTIVE_MARKUP = /<(?:script|svg|iframe|object|embed|html|body|meta|link|form)[\s/>]|<\?xml|<!doctype\s+html/i;
 
-const notText = () => new UnsupportedTypeError('the file is neither an allowed type nor plain UTF-8 text');
+const notText = () => unsupported('the file is neither an allowed type nor plain UTF-8 text');
 
 /** The text of a sample, or null when it is not UTF-8 or holds NUL. A character cut at the end is fine. */
 function sampleText(sample: Uint8Array): string | null {
@@ -72,14 +67,14 @@ export async function decideType(sample: Uint8Array, allowed: ReadonlySet<string
     const text = sampleText(sample);
     if (text === null) throw notText();
     if (LEADING_HTML.test(text) || ACTIVE_MARKUP.test(text))
-      throw new UnsupportedTypeError('HTML, SVG and XML files are not accepted');
+      throw unsupported('HTML, SVG and XML files are not accepted');
     type = PLAIN_TEXT;
   }
-  if (!allowed.has(type)) throw new UnsupportedTypeError(`files of type ${type} are not accepted here`);
+  if (!allowed.has(type)) throw unsupported(`files of type ${type} are not accepted here`);
   return type;
 }
 
-/** Passes a byte stream through unchanged, failing with UnsupportedTypeError at the first invalid UTF-8 or NUL. */
+/** Passes a byte stream through unchanged, failing with `unsupported_type` at the first invalid UTF-8 or NUL. */
 export class Utf8TextGuard extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,4 +1,5 @@
 import { type AgentClientEvents, schemas } from '@parley/protocol';
+import type { AttachmentUrls } from '../domain/attachment-urls.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
 import type { PresenceService } from '../domain/presence-service.js';
@@ -9,7 +10,12 @@ import { rooms } from './rooms.js';
 import { originOf } from './socket-notifier.js';
 import type { AgentNamespace, AgentSocket } from './sockets.js';
 
-export type AgentDeps = HandlerContext & { chat: ChatService; auth: AuthService; presence: PresenceService };
+export type AgentDeps = HandlerContext & {
+  chat: ChatService;
+  auth: AuthService;
+  presence: PresenceService;
+  urls: AttachmentUrls;
+};
 
 /** Node runs a longer timeout at once: a far expiry is reached in steps of at most this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -31,7 +37,7 @@ function endAtExpiry(socket: AgentSocket) {
 const handler = on<AgentSocket>();
 
 /** The agent namespace's events: transport only (rooms); the rest is ChatService and PresenceService. */
-function agentHandlers({ chat, presence }: AgentDeps) {
+function agentHandlers({ chat, presence, urls }: AgentDeps) {
   return {
     'agent:status': handler(schemas.agentStatus, async ({ status }, { data: { agent } }) => ({
       status: await presence.setStatus(agent.id, status),
@@ -40,7 +46,7 @@ function agentHandlers({ chat, presence }: AgentDeps) {
     'conversation:join': handler(schemas.conversationRef, async ({ conversationId }, socket) => {
       const conversation = await chat.publicConversation(conversationId);
       await socket.join(rooms.conversation(conversationId));
-      const messages = await chat.messagesForAgents(conversationId);
+      const messages = urls.messages(await chat.messagesForAgents(conversationId));
       return { conversation, messages };
     }),
 
@@ -56,7 +62,7 @@ function agentHandlers({ chat, presence }: AgentDeps) {
     }),
 
     'message:send': handler(schemas.agentMessageSend, async (payload, socket) => ({
-      message: await chat.agentSend(socket.data.agent, payload, originOf(socket)),
+      message: urls.message(await chat.agentSend(socket.data.agent, payload, originOf(socket))),
     })),
 
     'conversation:transfer': handler(schemas.conversationTransfer, async (payload, { data: { agent } }) => ({

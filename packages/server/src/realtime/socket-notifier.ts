@@ -1,4 +1,5 @@
 import type { AgentStatus, Conversation, Message } from '@parley/protocol';
+import type { AttachmentUrls } from '../domain/attachment-urls.js';
 import type { Notifier, Origin } from '../domain/notifier.js';
 import type { MessageAudience } from '../store/messages-repo.js';
 import { rooms } from './rooms.js';
@@ -13,9 +14,11 @@ export class SocketNotifier implements Notifier {
   constructor(
     private readonly agents: AgentNamespace,
     private readonly visitors: VisitorNamespace,
+    private readonly urls: AttachmentUrls,
   ) {}
 
-  messageCreated(message: Message, conversation: MessageAudience, origin?: Origin): void {
+  messageCreated(stored: Message, conversation: MessageAudience, origin?: Origin): void {
+    const message = this.urls.message(stored);
     // A socket id is also a room: `except` leaves out just that connection, on whichever process it is.
     const skip = origin?.skipSocketId ? [origin.skipSocketId] : [];
     this.agents.to(agentRooms(conversation)).except(skip).emit('message:new', message);

@@ -1,5 +1,6 @@
 import { schemas, type VisitorClientEvents } from '@parley/protocol';
 import type { Config } from '../config.js';
+import type { AttachmentUrls } from '../domain/attachment-urls.js';
 import { DomainError } from '../domain/errors.js';
 import type { VisitorService } from '../domain/visitor-service.js';
 import { isUnavailable } from '../driver-errors.js';
@@ -16,7 +17,7 @@ const visitorSync = schemas.messagesSync.extend({
   conversationId: schemas.conversationRef.shape.conversationId.optional(),
 });
 
-export type VisitorDeps = HandlerContext & { config: Config; visitors: VisitorService };
+export type VisitorDeps = HandlerContext & { config: Config; visitors: VisitorService; urls: AttachmentUrls };
 
 const handler = on<VisitorSocket>();
 

@@ -1,9 +1,10 @@
 import type { Author, Conversation, Message } from '@parley/protocol';
 import { isUniqueViolation } from '../driver-errors.js';
 import { AppendBatcher } from './append-batcher.js';
+import { attachmentsOf, bindAttachments } from './attachments-repo.js';
 import { newId } from './ids.js';
 import { toMessage } from './rows.js';
-import { type Row, type SqlDatabase, statement } from './sql.js';
+import { type Row, type SqlDatabase, type SqlExecutor, statement } from './sql.js';
 
 export type NewMessage = {
   conversationId: string;
@@ -22,12 +23,17 @@ export type NewMessage = {
   visitorId?: string | null;
   /** Refuse (return null) unless the conversation is assigned to this agent: an agent's reply. */
   requireAgentId?: string | null;
+  /** Attachment ids (the sender's own unbound uploads): such a message takes appendWithAttachments. */
+  attachmentIds?: readonly string[] | undefined;
 };
 
 /** Who must hear about a new message: enough of the conversation to pick the rooms. */
 export type MessageAudience = Pick<Conversation, 'id' | 'status' | 'agentId' | 'visitorId'>;
 
 export type AppendResult = { message: Message; created: boolean; audience: MessageAudience | null };
+
+/** Thrown inside appendWithAttachments' transaction to roll it back: an attachment could not be bound. */
+class UnboundAttachments extends Error {}
 
 /**
  * Columns by name, never `*`: a prepared statement whose result type changes (a column added by a newer
@@ -200,25 +206,55 @@ function clientIdScopes(input: NewMessage): string[] {
   return keys;
 }
 
+const appendParams = (input: NewMessage) => [
+  input.conversationId,
+  newId(),
+  input.clientId,
+  input.author,
+  input.authorId,
+  input.authorName,
+  input.text,
+  input.internal,
+  input.author === 'agent' && !input.internal,
+  input.requireOpen ?? false,
+  input.visitorId ?? null,
+  input.requireAgentId ?? null,
+];
+
+/** Fills in the attachments of the messages whose row says they have some: one query, only when needed. */
+async function withAttachments(db: SqlExecutor, rows: Row[], messages: Message[]): Promise<Message[]> {
+  const ids = messages.filter((_, i) => rows[i]!.has_attachments === true).map((m) => m.id);
+  if (ids.length === 0) return messages;
+  const byMessage = await attachmentsOf(db, ids);
+  for (const message of messages) message.attachments = byMessage.get(message.id) ?? [];
+  return messages;
+}
+
 export function messagesRepo(db: SqlDatabase, options: MessagesRepoOptions = {}) {
   const appendOnce = async (input: NewMessage): Promise<AppendResult | null> => {
-    const rows = await db.query(APPEND_SQL, [
-      input.conversationId,
-      newId(),
-      input.clientId,
-      input.author,
-      input.authorId,
-      input.authorName,
-      input.text,
-      input.internal,
-      input.author === 'agent' && !input.internal,
-      input.requireOpen ?? false,
-      input.visitorId ?? null,
-      input.requireAgentId ?? null,
-    ]);
+    const rows = await db.query(APPEND_SQL, appendParams(input));
     const row = rows[0];
     return row ? toResult(input, row) : null;
   };
+  /**
+   * APPEND_SQL and the binding of the attachments in one transaction: the message exists with all its
+   * files or not at all (its seq rolled back too). A repeat of the clientId binds nothing and returns the
+   * stored message with its attachments.
+   */
+  const appendWithFilesOnce = (input: NewMessage, ids: readonly string[]) =>
+    db.transaction(async (tx): Promise<AppendResult | null> => {
+      const row = (await tx.query(APPEND_SQL, appendParams(input)))[0];
+      if (!row) return null;
+      const result = toResult(input, row);
+      if (result.created) {
+        const uploader = { kind: input.author as 'visitor' | 'agent', id: input.authorId ?? '' };
+        const binding = { ids, conversationId: input.conversationId, messageId: result.message.id, uploader };
+        if ((await bindAttachments(tx, binding)) !== ids.length) throw new UnboundAttachments();
+        await tx.query('update messages set has_attachments = true where id = $1', [result.message.id]);
+      }
+      result.message.attachments = (await attachmentsOf(tx, [result.message.id])).get(result.message.id) ?? [];
+      return result;
+    });
   const appendSingle = async (input: NewMessage): Promise<AppendResult | null> => {
     try {
       return await appendOnce(input);
@@ -268,10 +304,31 @@ export function messagesRepo(db: SqlDatabase, options: MessagesRepoOptions = {})
     batchStats: batcher.stats,
     /** The same, without batching (one statement for this message alone). */
     appendUnbatched: appendSingle,
+    /**
+     * A message with attachments (`input.attachmentIds`, the sender's own unbound uploads), in one
+     * transaction of its own: the text-only path keeps its batched statements. `'unbound'` when an
+     * attachment is not the sender's, is used already or gone (nothing was stored).
+     */
+    async appendWithAttachments(input: NewMessage): Promise<AppendResult | null | 'unbound'> {
+      const ids = input.attachmentIds ?? [];
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await appendWithFilesOnce(input, ids);
+        } catch (error) {
+          if (error instanceof UnboundAttachments) return 'unbound';
+          // Two racing repeats of one clientId: the loser finds the winner's message on its second try.
+          if (attempt > 0 || !isUniqueViolation(error)) throw error;
+        }
+      }
+    },
     /** The message this visitor already sent with `clientId` (in any of their conversations), if any. */
     async visitorRepeat(visitorId: string, clientId: string): Promise<Message | null> {
       const rows = await db.query(VISITOR_REPEAT_SQL, [visitorId, clientId]);
-      return rows[0] ? toMessage(rows[0]) : null;
+      if (!rows[0]) return null;
+      const message = toMessage(rows[0]);
+      // A rare path (a repeat before the conversation is known): look for attachments without a flag.
+      message.attachments = (await attachmentsOf(db, [message.id])).get(message.id) ?? [];
+      return message;
     },
     async list(conversationId: string, opts: { after?: number; includeInternal: boolean; limit?: number }) {
       const rows = await db.query(
@@ -279,7 +336,7 @@ export function messagesRepo(db: SqlDatabase, options: MessagesRepoOptions = {})
          order by seq limit $4`,
         [conversationId, opts.after ?? 0, opts.includeInternal, opts.limit ?? 10_000],
       );
-      return rows.map(toMessage);
+      return withAttachments(db, rows, rows.map(toMessage));
     },
     async count(): Promise<number> {
       const rows = await db.query<{ n: number }>('select count(*)::int as n from messages');

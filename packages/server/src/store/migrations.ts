@@ -1,3 +1,4 @@
+import { BLOB_MIGRATION_STATEMENTS } from './blob-store.js';
 import type { SqlDatabase } from './sql.js';
 
 /**
@@ -208,6 +209,43 @@ select c.id, c.agent_id,
 from conversations c
 where c.agent_id is not null and c.status <> 'queued'
   and not exists (select 1 from conversation_assignments x where x.conversation_id = c.id)`,
+    ],
+  },
+  {
+    version: 9,
+    name: 'attachments: blobs in chunks, attachment rows, messages flag the ones that carry files',
+    // An attachment is uploaded first (message_id and conversation_id null) and bound when a message uses
+    // it (store/attachments-repo.ts). Blobs are not referenced by keys (the blob store may live elsewhere):
+    // whoever deletes attachment rows deletes their blobs. Deleting a conversation leaves its attachments
+    // with conversation_id null and a message id: the sweep deletes those and their blobs.
+    // `deleting`: taken by a sweep, never bound again (a crash between deleting blobs and rows is redone).
+    // messages.has_attachments lets reads skip the attachment query for text-only messages; the text-only
+    // append statements never name it (its default is theirs).
+    statements: [
+      ...BLOB_MIGRATION_STATEMENTS,
+      `create table attachments (
+  id text primary key,
+  site_id text references sites(id) on delete cascade,
+  conversation_id text references conversations(id) on delete set null,
+  message_id text,
+  position smallint,
+  uploader_kind text not null check (uploader_kind in ('visitor', 'agent')),
+  uploader_id text not null,
+  name text not null,
+  type text not null,
+  size bigint not null,
+  blob_id text not null,
+  thumbnail_blob_id text,
+  width integer,
+  height integer,
+  deleting boolean not null default false,
+  created_at timestamptz not null default now()
+)`,
+      'create index attachments_by_message on attachments(message_id, position) where message_id is not null',
+      'create index attachments_unbound on attachments(created_at) where message_id is null',
+      'create index attachments_orphaned on attachments(id) where message_id is not null and conversation_id is null',
+      'create index attachments_deleting on attachments(id) where deleting',
+      'alter table messages add column if not exists has_attachments boolean not null default false',
     ],
   },
 ];

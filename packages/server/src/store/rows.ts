@@ -1,4 +1,4 @@
-import type { Agent, Conversation, Message, Site, SiteSettings } from '@parley/protocol';
+import type { Agent, Attachment, Conversation, Message, Site, SiteSettings } from '@parley/protocol';
 import type { Row } from './sql.js';
 
 /** Row → API object mappers. The database speaks snake_case; the API speaks the protocol's types. */
@@ -103,5 +103,28 @@ export function toMessage(row: Row): Message {
     text: str(row.text),
     internal: Boolean(row.internal),
     createdAt: iso(row.created_at),
+    attachments: [],
   };
+}
+
+/** Where an attachment's bytes are served; the edge adds a signature (domain/attachment-urls.ts). */
+export const attachmentPath = (id: string) => `/api/uploads/${encodeURIComponent(id)}`;
+export const thumbnailPath = (id: string) => `${attachmentPath(id)}/thumbnail`;
+
+/** An attachment row (id, name, type, size, width, height, thumbnail_blob_id) with unsigned paths. */
+export function toAttachment(row: Row): Attachment {
+  const id = str(row.id);
+  const attachment: Attachment = {
+    id,
+    name: str(row.name),
+    type: str(row.type),
+    size: Number(row.size),
+    url: attachmentPath(id),
+  };
+  if (row.width != null && row.height != null) {
+    attachment.width = Number(row.width);
+    attachment.height = Number(row.height);
+  }
+  if (row.thumbnail_blob_id != null) attachment.thumbnailUrl = thumbnailPath(id);
+  return attachment;
 }

@@ -1,4 +1,6 @@
 import { agentsRepo, settingsRepo, tokensRepo } from './agents-repo.js';
+import { attachmentsRepo } from './attachments-repo.js';
+import { DatabaseBlobStore } from './blob-store.js';
 import { blocksRepo } from './blocks-repo.js';
 import { cannedRepo } from './canned-repo.js';
 import { conversationsRepo } from './conversations-repo.js';
@@ -24,6 +26,9 @@ export function createStore(db: SqlDatabase) {
     visitors: visitorsRepo(db),
     conversations: conversationsRepo(db),
     messages: messagesRepo(db),
+    attachments: attachmentsRepo(db),
+    /** Attachment bytes: in the database, behind the BlobStore interface. */
+    blobs: new DatabaseBlobStore(db),
     blocks: blocksRepo(db),
     canned: cannedRepo(db),
     stats: statsRepo(db),

@@ -2,10 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DomainError } from '../../src/domain/errors.js';
 import { receiveUpload, type UploadOptions } from '../../src/http/upload-receiver.js';
-import { UnsupportedTypeError } from '../../src/http/upload-types.js';
 import type { BlobStore } from '../../src/store/blob-store.js';
 
-const STATUS: Record<string, number> = { invalid_payload: 400, payload_too_large: 413 };
+const STATUS: Record<string, number> = { invalid_payload: 400, payload_too_large: 413, unsupported_type: 415 };
 
 /**
  * A bare HTTP server around receiveUpload: `POST /api/uploads` stores, `GET /blobs/:id` reads back. On a
@@ -28,10 +27,10 @@ export async function startUploadServer(blobs: BlobStore, options: UploadOptions
     try {
       send(201, { upload: await receiveUpload(req, blobs, options) });
     } catch (error) {
-      const known = error instanceof DomainError || error instanceof UnsupportedTypeError;
+      const known = error instanceof DomainError;
       if (!known) console.error('upload failed', error);
       const code = known ? error.code : 'internal';
-      const status = error instanceof UnsupportedTypeError ? error.status : (STATUS[code] ?? 500);
+      const status = STATUS[code] ?? 500;
       send(status, { error: { code, message: (error as Error).message } }, { connection: 'close' });
       res.once('finish', () => setTimeout(() => req.destroy(), 300).unref());
     }

@@ -10,6 +10,7 @@ const msg = (seq: number, author: Message['author'], clientId: string | null = n
   clientId,
   author,
   authorName: author === 'agent' ? 'Alex' : null,
+  attachments: [],
   text: `t${seq}`,
   internal: false,
   createdAt: '2025-01-01T00:00:00.000Z',

@@ -10,6 +10,7 @@ const msg = (seq: number, patch: Partial<Message> = {}): Message => ({
   author: 'agent',
   authorName: 'Alex',
   text: `text ${seq}`,
+  attachments: [],
   internal: false,
   createdAt: new Date(2025, 0, 1, 0, seq).toISOString(),
   ...patch,

@@ -1,5 +1,6 @@
 import type { RestRoute } from '@parley/protocol';
 import { isSupervisor } from '@parley/protocol/entities';
+import type { AttachmentUrls } from '../../domain/attachment-urls.js';
 import type { ChatService } from '../../domain/chat-service.js';
 import { refuse } from '../../domain/errors.js';
 import { publicConversation } from '../../store/rows.js';
@@ -20,7 +21,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   throw refuse('invalid_payload', 'cursor: not a cursor this server issued');
 }
 
-export function conversationHandlers(store: Store, chat: ChatService) {
+export function conversationHandlers(store: Store, chat: ChatService, urls: AttachmentUrls) {
   return {
     /** Agents see the queue and their own conversations; supervisors and admins see all. Newest first. */
     'GET /api/conversations': async ({ query, agent }) => {
@@ -53,7 +54,7 @@ export function conversationHandlers(store: Store, chat: ChatService) {
     },
     'GET /api/conversations/:id/messages': async ({ params }) => {
       const conversation = await chat.conversation(String(params.id).slice(0, 64));
-      return { messages: await chat.messagesForAgents(conversation.id) };
+      return { messages: urls.messages(await chat.messagesForAgents(conversation.id)) };
     },
   } satisfies Partial<RestHandlers<RestRoute>>;
 }
