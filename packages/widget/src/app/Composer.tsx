@@ -1,9 +1,10 @@
 import { TEXT_MAX } from '@parley/protocol/limits';
 import type { Ref } from 'preact';
 import { useRef, useState } from 'preact/hooks';
+import { attachChunk } from '../attach/load';
 import { useWidget } from './context';
 import { Icon } from './icons';
-import { useAttach } from './use-attach';
+import { useChunk } from './use-chunk';
 
 type Props = { inputRef: Ref<HTMLTextAreaElement>; files: File[]; setFiles: (files: File[]) => void };
 
@@ -12,7 +13,7 @@ export function Composer({ inputRef, files, setFiles }: Props) {
   const { client, t } = useWidget();
   const [text, setText] = useState('');
   const picker = useRef<HTMLInputElement>(null);
-  const attach = useAttach(files.length > 0);
+  const attach = useChunk(attachChunk, files.length > 0);
   const empty = !text.trim() && !files.length;
   const add = (list?: FileList | null) => list?.length && setFiles([...files, ...list]);
   const submit = () => {

@@ -1,5 +1,4 @@
-import type { Author } from '@parley/protocol';
-import type { Attachment, WidgetMessage } from '../transport/attachment';
+import type { Attachment, Author, Message } from '@parley/protocol';
 import type { OutboxAttachment, OutboxItem } from '../transport/outbox';
 
 /** One line of the message list: a stored message or an outbox item still on its way. */
@@ -19,7 +18,7 @@ export type Row = {
   last: boolean;
 };
 
-export function buildRows(messages: readonly WidgetMessage[], outbox: readonly OutboxItem[]): Row[] {
+export function buildRows(messages: readonly Message[], outbox: readonly OutboxItem[]): Row[] {
   const stored = new Set(messages.map((m) => m.clientId));
   const rows: Omit<Row, 'first' | 'last'>[] = [
     ...messages.map((m) => ({
@@ -30,7 +29,7 @@ export function buildRows(messages: readonly WidgetMessage[], outbox: readonly O
       createdAt: m.createdAt,
       state: 'sent' as const,
       clientId: m.clientId,
-      files: m.attachments ?? [],
+      files: m.attachments,
     })),
     ...outbox
       .filter((i) => !stored.has(i.clientId))

@@ -1,8 +1,8 @@
+import type { Attachment } from '@parley/protocol';
 import { useWidget } from '../app/context';
 import type { Row } from '../app/rows';
 import { type AttachStrings, attachStrings } from '../i18n/attach-strings';
 import { format } from '../i18n/locales';
-import type { Attachment } from '../transport/attachment';
 import type { OutboxAttachment } from '../transport/outbox';
 import { FileIcon } from './FileIcon';
 import { formatPercent, formatSize } from './format-size';

@@ -1,4 +1,4 @@
-import type { Attachment } from '../transport/attachment';
+import type { Attachment } from '@parley/protocol';
 
 /** With no upload progress for this long the connection is taken for dead. */
 const STALL_MS = 30_000;

@@ -2,16 +2,17 @@ import type {
   Ack,
   AckPayload,
   Conversation,
+  Message,
   VisitorClientEvents,
+  VisitorMessageSend,
   VisitorServerEvents,
   VisitorSession,
 } from '@parley/protocol';
 import { PREVIEW_MAX, TITLE_MAX, URL_MAX } from '@parley/protocol/limits';
 import { io, type Socket } from 'socket.io-client';
-import { loadAttach } from '../attach/load';
+import { attachChunk } from '../attach/load';
 import type { IdentifyData } from '../shared/bridge';
 import { readItem, storageKeys, writeItem } from '../shared/storage';
-import type { WidgetMessage } from './attachment';
 import type { ChatClientOptions, ChatState } from './chat-state';
 import { lastSeq, mergeMessages } from './message-store';
 import { isTransient, Outbox, type OutboxAttachment, type OutboxItem } from './outbox';
@@ -322,7 +323,7 @@ export class ChatClient {
     if (c.status === 'closed') this.#set({ agentTyping: null });
   }
 
-  #receive(incoming: readonly WidgetMessage[]): void {
+  #receive(incoming: readonly Message[]): void {
     const visible = incoming.filter((m) => !m.internal);
     if (!visible.length) return;
     const current = this.state.conversation;
@@ -360,7 +361,8 @@ export class ChatClient {
         if (!item) break;
         this.#inFlight.add(item.clientId);
         // files first (each at most once: an uploaded one keeps its id in the item), then the message itself
-        const error = item.attachments && (await loadAttach().then((m) => (m ? m.upload(this, item) : 'unavailable')));
+        const error =
+          item.attachments && (await attachChunk.load().then((m) => (m ? m.upload(this, item) : 'unavailable')));
         const ready = this.outbox.list().find((i) => i.clientId === item.clientId);
         const res = ready && !error ? await this.#request('message:send', payloadOf(ready)) : null;
         this.#inFlight.delete(item.clientId);
@@ -421,9 +423,8 @@ export class ChatClient {
 }
 
 /** message:send for an outbox item whose files are all uploaded (a text message has no `attachments` key). */
-function payloadOf({ clientId, text, attachments }: OutboxItem) {
-  // TODO: the protocol's VisitorMessageSend gains `attachments` with the server's change; drop the cast then
-  return { clientId, text, attachments: attachments?.map((a) => a.id!) } as { clientId: string; text: string };
+function payloadOf({ clientId, text, attachments }: OutboxItem): VisitorMessageSend {
+  return { clientId, text, attachments: attachments?.map((a) => a.id!) };
 }
 
 function compact<T extends Record<string, string | undefined>>(data: T): { [K in keyof T]?: string } {

@@ -1,5 +1,4 @@
 import type { Conversation, Message } from '@parley/protocol';
-import type { WidgetMessage } from './attachment';
 import type { OutboxItem } from './outbox';
 
 /** What the widget's views read from the ChatClient. */
@@ -11,7 +10,7 @@ export type VisitorInfo = { name: string | null; email: string | null; verified:
 export type ChatState = {
   status: ConnectionStatus;
   conversation: Conversation | null;
-  messages: WidgetMessage[];
+  messages: Message[];
   outbox: readonly OutboxItem[];
   /** null: nobody typing; otherwise the typing agent's name ('' if unknown). */
   agentTyping: string | null;

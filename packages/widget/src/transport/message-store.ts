@@ -5,8 +5,8 @@ import type { Message } from '@parley/protocol';
  * internal notes dropped. Pure functions so they are easy to test.
  */
 
-export function mergeMessages<M extends Message>(current: readonly M[], incoming: readonly M[]): M[] {
-  const byId = new Map<string, M>();
+export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] {
+  const byId = new Map<string, Message>();
   for (const m of current) byId.set(m.id, m);
   let changed = false;
   for (const m of incoming) {
@@ -15,7 +15,7 @@ export function mergeMessages<M extends Message>(current: readonly M[], incoming
     if (!byId.has(m.id)) changed = true;
     byId.set(m.id, m);
   }
-  if (!changed && byId.size === current.length) return current as M[];
+  if (!changed && byId.size === current.length) return current as Message[];
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
 
