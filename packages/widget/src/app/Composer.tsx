@@ -16,10 +16,12 @@ export function Composer({ inputRef, files, setFiles }: Props) {
   const attach = useChunk(attachChunk, files.length > 0);
   const empty = !text.trim() && !files.length;
   const add = (list?: FileList | null) => list?.length && setFiles([...files, ...list]);
-  const submit = () => {
-    // files wait for the chunk that describes them (it is on its way once there are files)
-    if (empty || (files.length && !attach)) return;
-    client.send(text, attach?.hold(files));
+  const submit = async () => {
+    if (empty) return;
+    // files wait for the chunk that describes them (on its way since the first file); without it they stay
+    const chunk = files.length ? await attachChunk.load() : undefined;
+    if (files.length && !chunk) return;
+    client.send(text, chunk?.hold(files));
     setText('');
     setFiles([]);
   };
@@ -28,7 +30,7 @@ export function Composer({ inputRef, files, setFiles }: Props) {
       class="composer"
       onSubmit={(e) => {
         e.preventDefault();
-        submit();
+        void submit();
       }}
     >
       {attach && <attach.Tray files={files} setFiles={setFiles} />}
@@ -76,7 +78,7 @@ export function Composer({ inputRef, files, setFiles }: Props) {
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
-            submit();
+            void submit();
           }
         }}
       />
