@@ -76,11 +76,17 @@ describe.skipIf(!hasChromium)('widget attachments in Chromium against the real s
       const drafts = page.locator('[data-parley="draft-file"]');
       await expect.poll(() => drafts.count()).toBe(2);
       expect(await drafts.nth(1).textContent()).toContain('invoice.pdf');
-      // a file can be taken out again before sending
+      // a file can be taken out again before sending, from the keyboard; the focus goes back to the message box
       await handFiles(page, 'drop', [samplePdf('oops.pdf')]);
       await expect.poll(() => drafts.count()).toBe(3);
-      await drafts.nth(2).locator('[data-parley="remove-file"]').click();
+      const remove = drafts.nth(2).locator('[data-parley="remove-file"]');
+      expect(await remove.getAttribute('aria-label')).toBe('Remove oops.pdf');
+      await remove.focus();
+      await page.keyboard.press('Enter');
       await expect.poll(() => drafts.count()).toBe(2);
+      await expect
+        .poll(() => page.evaluate(() => document.getElementById('parley-root')?.shadowRoot?.activeElement?.id))
+        .toBe('parley-input');
 
       const text = 'Here is the error, and my invoice';
       await w.input.fill(text);
@@ -214,9 +220,11 @@ describe.skipIf(!hasChromium)('widget attachments in Chromium against the real s
 
       const route = await held; // one.pdf is up, two.pdf is on its way
       await page.locator('[data-parley="upload-progress"]').waitFor();
+      // announced to screen readers in steps, not on every progress event
+      const row = w.byAuthor('visitor').filter({ hasText: text });
+      expect(await row.locator('[aria-live="polite"]').textContent()).toMatch(/^Uploading… \d+%$/);
       await context.setOffline(true);
       await route.abort('internetdisconnected');
-      const row = w.byAuthor('visitor').filter({ hasText: text });
       await row.and(page.locator('[data-state="failed"]')).waitFor({ timeout: 15_000 });
       await page.waitForTimeout(1000);
       await context.setOffline(false);
