@@ -4,7 +4,6 @@ import type {
   Conversation,
   Message,
   VisitorClientEvents,
-  VisitorMessageSend,
   VisitorServerEvents,
   VisitorSession,
 } from '@parley/protocol';
@@ -15,7 +14,8 @@ import type { IdentifyData } from '../shared/bridge';
 import { readItem, storageKeys, writeItem } from '../shared/storage';
 import type { ChatClientOptions, ChatState } from './chat-state';
 import { lastSeq, mergeMessages } from './message-store';
-import { isTransient, Outbox, type OutboxAttachment, type OutboxItem } from './outbox';
+import { isTransient, Outbox, type OutboxAttachment } from './outbox';
+import { compact, payloadOf } from './payloads';
 
 /**
  * The visitor's realtime connection: session, conversation, messages and the outbox.
@@ -420,15 +420,4 @@ export class ChatClient {
     this.state = { ...this.state, ...patch };
     for (const fn of this.#listeners) fn();
   }
-}
-
-/** message:send for an outbox item whose files are all uploaded (a text message has no `attachments` key). */
-function payloadOf({ clientId, text, attachments }: OutboxItem): VisitorMessageSend {
-  return { clientId, text, attachments: attachments?.map((a) => a.id!) };
-}
-
-function compact<T extends Record<string, string | undefined>>(data: T): { [K in keyof T]?: string } {
-  const out: { [K in keyof T]?: string } = {};
-  for (const [k, v] of Object.entries(data)) if (v?.trim()) out[k as keyof T] = v.trim();
-  return out;
 }
