@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Attachment, Message } from '@parley/protocol';
 import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { useWidgetStack } from './helpers/widget-stack';
  * Attachments in the widget, in Chromium against the real server: paste, drop and the attach button; the
  * agent's copy and the bytes behind its url; files from the agent shown as thumbnails; a network drop in
  * the middle of an upload (the message still arrives exactly once, no file is uploaded twice); a reload in
- * the middle of one (the file is reported lost, the message goes without it).
+ * the middle of one (the file is reported lost, the message goes without it); cancel, and a refused type.
  */
 
 const T = 90_000;
@@ -275,6 +276,44 @@ describe.skipIf(!hasChromium)('widget attachments in Chromium against the real s
       const stored = (await storedMessages(before.conversationId)).filter((m) => m.text === text);
       expect(stored).toHaveLength(1);
       expect(stored[0]!.attachments).toEqual([]);
+      await context.close();
+    },
+    T,
+  );
+
+  it(
+    'cancel stops an upload and the message is never sent; a refused type says why',
+    async () => {
+      const { context, page, w } = await openChat();
+      await w.input.fill('Before cancelling');
+      await w.input.press('Enter');
+      const before = await agentCopy('Before cancelling');
+      let seen = false;
+      await page.route('**/api/uploads?**', () => {
+        seen = true; // never answered: the upload stays on its way until cancelled
+      });
+      await handFiles(page, 'drop', [samplePdf('slow.pdf')]);
+      await w.input.fill('Never mind');
+      await w.input.press('Enter');
+      await until(() => seen, 10_000, 'the upload to start');
+      const row = w.byAuthor('visitor').filter({ hasText: 'Never mind' });
+      await row.locator('[data-parley="cancel-upload"]').click();
+      await row.waitFor({ state: 'detached' });
+      await page.unroute('**/api/uploads?**');
+
+      // bytes that are no known type: the server refuses them (415) and the row says so
+      await handFiles(page, 'drop', [
+        { name: 'tool.bin', mimeType: 'application/octet-stream', buffer: randomBytes(2048) },
+      ]);
+      await w.input.fill('A binary');
+      await w.input.press('Enter');
+      const refused = w.byAuthor('visitor').filter({ hasText: 'A binary' });
+      await refused.and(page.locator('[data-state="failed"]')).waitFor({ timeout: 15_000 });
+      expect(await refused.locator('.fnote').textContent()).toBe('This type of file cannot be sent.');
+
+      const texts = (await storedMessages(before.conversationId)).map((m) => m.text);
+      expect(texts).not.toContain('Never mind');
+      expect(texts).not.toContain('A binary');
       await context.close();
     },
     T,
