@@ -58,11 +58,15 @@ function recordFailure(log: Logger, metrics: Metrics, error: unknown) {
 
 /** Lingering time between answering a refused upload and dropping its connection: the client reads the answer. */
 const CLOSE_AFTER_MS = 300;
+/** A refused body declared at most this long is read to its end before the answer (the connection stays). */
+const READ_SMALL_BODY_BYTES = 1024 * 1024;
+const READ_SMALL_BODY_MS = 2000;
 
 /**
  * Answers a failure at once, even when the request body is still arriving (an upload refused before it
  * was read: too large, wrong type, rate-limited): with `Connection: close`, and the connection dropped
- * shortly after the answer went out, rather than draining a body of any size.
+ * shortly after the answer went out, rather than draining a body of any size. A small declared body is
+ * read first instead: a client that has not finished writing it would see a broken pipe, not the answer.
  */
 export function answerAndClose(
   log: Logger,
@@ -73,13 +77,26 @@ export function answerAndClose(
 ) {
   const { code, message, status } = recordFailure(log, metrics, error);
   if (res.headersSent) return void req.destroy();
-  if (!req.complete) {
-    res.setHeader('Connection', 'close');
-    res.once('finish', () => setTimeout(() => req.destroy(), CLOSE_AFTER_MS).unref());
-  }
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ error: { code, message } }));
+  const answer = (close: boolean) => {
+    if (res.headersSent) return;
+    if (close) {
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => setTimeout(() => req.destroy(), CLOSE_AFTER_MS).unref());
+    }
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify({ error: { code, message } }));
+  };
+  const declared = Number(req.headers['content-length']);
+  if (req.complete || req.destroyed) return answer(false);
+  if (!(declared <= READ_SMALL_BODY_BYTES)) return answer(true);
+  const timer = setTimeout(() => answer(true), READ_SMALL_BODY_MS).unref();
+  req.once('end', () => {
+    clearTimeout(timer);
+    answer(false);
+  });
+  req.once('error', () => clearTimeout(timer));
+  req.resume();
 }
 
 /** The one place HTTP errors are turned into `{error:{code,message}}`. Bad input never becomes a 5xx. */

@@ -55,13 +55,7 @@ export function createHttpApp(d: HttpDeps) {
   // as they are (smaller than the headers compression adds would save); build outputs go out pre-compressed
   app.use(compression({ threshold: 512 }));
   // Uploads stream their own bodies (and refuse them unread): before the parsers and the body discarder.
-  app.use(
-    createUploadRouter({
-      ...d,
-      blobs: d.store.blobs,
-      maxBytes: d.config.uploads.maxBytes,
-    }),
-  );
+  app.use(createUploadRouter(d));
   app.use(express.json({ limit: d.config.jsonBodyLimit, strict: true }));
   app.use(discardUnreadBody(d.config.maxHttpBufferSize));
   app.use(createHealthRouter(d));
@@ -70,7 +64,7 @@ export function createHttpApp(d: HttpDeps) {
     ...authHandlers(d.auth),
     ...siteHandlers(d.store, d.sites),
     ...agentHandlers(d.store, d.auth, d.coord, d.chat),
-    ...conversationHandlers(d.store, d.chat, d.attachments.urls),
+    ...conversationHandlers(d.store, d.chat, d.attachments),
     ...moderationHandlers(d.moderation),
     ...cannedHandlers(d.store),
     ...statsHandlers(d.store, d.coord),

@@ -34,6 +34,11 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/stats', access: 'supervisor' },
   { method: 'GET', path: '/api/stats/live', access: 'supervisor' },
   { method: 'GET', path: '/api/widget/config', access: 'public' },
+  // A visitor (its own header) or any agent; no role above agent is needed.
+  { method: 'POST', path: '/api/uploads', access: 'agent' },
+  // A signature in the URL or the uploader's headers decide; anyone else gets 404, never 401.
+  { method: 'GET', path: '/api/uploads/:id', access: 'public' },
+  { method: 'GET', path: '/api/uploads/:id/thumbnail', access: 'public' },
   { method: 'GET', path: '/widget.js', access: 'public' },
   { method: 'GET', path: '/widget/*', access: 'public' },
   { method: 'GET', path: '/console/*', access: 'public' },

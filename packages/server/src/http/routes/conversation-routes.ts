@@ -21,7 +21,8 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   throw refuse('invalid_payload', 'cursor: not a cursor this server issued');
 }
 
-export function conversationHandlers(store: Store, chat: ChatService, urls: AttachmentUrls) {
+/** `files.urls` signs the attachments of the messages listed. */
+export function conversationHandlers(store: Store, chat: ChatService, files: { urls: AttachmentUrls }) {
   return {
     /** Agents see the queue and their own conversations; supervisors and admins see all. Newest first. */
     'GET /api/conversations': async ({ query, agent }) => {
@@ -54,7 +55,7 @@ export function conversationHandlers(store: Store, chat: ChatService, urls: Atta
     },
     'GET /api/conversations/:id/messages': async ({ params }) => {
       const conversation = await chat.conversation(String(params.id).slice(0, 64));
-      return { messages: urls.messages(await chat.messagesForAgents(conversation.id)) };
+      return { messages: files.urls.messages(await chat.messagesForAgents(conversation.id)) };
     },
   } satisfies Partial<RestHandlers<RestRoute>>;
 }

@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response } from 'express';
+import type { Config } from '../../config.js';
 import type { AttachmentService, Viewer } from '../../domain/attachment-service.js';
 import type { AuthService } from '../../domain/auth-service.js';
 import { refuse } from '../../domain/errors.js';
@@ -22,8 +23,9 @@ export type UploadDeps = {
   sites: SiteCache;
   moderation: ModerationService;
   attachments: AttachmentService;
-  blobs: BlobStore;
-  maxBytes: number;
+  /** Attachment bytes (`store.blobs`) and the size limit (`config.uploads`), read per request. */
+  store: { blobs: BlobStore };
+  config: Pick<Config, 'uploads'>;
   /** Bootstrap is done; until then these routes answer 503 like every other (health-routes.ts). */
   isReady: () => boolean;
   log: Logger;
@@ -109,7 +111,7 @@ export function createUploadRouter(d: UploadDeps) {
     try {
       const uploader = await uploaderOf(req);
       await d.attachments.admitUpload(uploader);
-      const upload = await receiveUpload(req, d.blobs, { maxBytes: d.maxBytes });
+      const upload = await receiveUpload(req, d.store.blobs, { maxBytes: d.config.uploads.maxBytes });
       try {
         const attachment = await d.attachments.register(uploader, {
           name: upload.name,
@@ -122,7 +124,7 @@ export function createUploadRouter(d: UploadDeps) {
         });
         res.status(201).json({ attachment });
       } catch (error) {
-        await d.blobs.deleteMany(blobIds(upload)).catch(() => {});
+        await d.store.blobs.deleteMany(blobIds(upload)).catch(() => {});
         throw error;
       }
     } catch (error) {
@@ -138,7 +140,7 @@ export function createUploadRouter(d: UploadDeps) {
         ? await d.attachments.signed(id)
         : await d.attachments.readable(id, await viewerOf(req));
       const blobId = thumbnail ? file?.thumbnailBlobId : file?.blobId;
-      const blob = file && blobId ? await d.blobs.read(blobId) : null;
+      const blob = file && blobId ? await d.store.blobs.read(blobId) : null;
       if (!file || !blob) throw refuse('not_found', 'no such file');
       const type = thumbnail ? THUMBNAIL_TYPE : file.type;
       const image = thumbnail || IMAGE_TYPES.has(type);
