@@ -10,12 +10,22 @@ import { BUDGET, ENCODINGS, measure, report } from '../scripts/size.mjs';
 
 /**
  * Builds the widget into a temp dir and holds what the server sends from it (the build's .br and .gz
- * variants) to the budget, for each encoding: loader ≤ 3 KB; loader + app + one locale ≤ 30 KB.
+ * variants) to the budget, for each encoding: loader ≤ 3 KB; loader + app + one locale ≤ 30 KB; each part
+ * fetched on first use only (attachments, rating) ≤ 8 KB on its own.
  * packages/server/test/compression.test.ts checks the same figures as received from a running server.
  */
 
 type Sized = { file: string; bytes: number; encoding: string };
-type Measurement = Record<string, { loader: Sized; app: Sized[]; locales: Sized[]; afterOpen: number }>;
+type Measurement = Record<
+  string,
+  {
+    loader: Sized;
+    app: Sized[];
+    locales: Sized[];
+    afterOpen: number;
+    lazy: Record<string, { files: Sized[]; bytes: number }>;
+  }
+>;
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // vite's own CLI, run by this node: no pnpm needed on PATH
@@ -43,7 +53,8 @@ describe('widget size budget, bytes on the wire', () => {
 
   it.each(encodings)('every file the chat loads has a %s variant for the server to send', (encoding) => {
     const e = m[encoding]!;
-    for (const f of [e.loader, ...e.app, ...e.locales]) expect(f.encoding, f.file).toBe(encoding);
+    const lazy = Object.values(e.lazy).flatMap((l) => l.files);
+    for (const f of [e.loader, ...e.app, ...e.locales, ...lazy]) expect(f.encoding, f.file).toBe(encoding);
   });
 
   it.each(encodings)(`loader widget.js is at most ${BUDGET.loader} bytes as sent with %s`, (encoding) => {
@@ -52,5 +63,12 @@ describe('widget size budget, bytes on the wire', () => {
 
   it.each(encodings)(`loader + app + one locale is at most ${BUDGET.afterOpen} bytes as sent with %s`, (encoding) => {
     expect(m[encoding]!.afterOpen).toBeLessThanOrEqual(BUDGET.afterOpen);
+  });
+
+  it.each(encodings)(`each part loaded on first use is at most ${BUDGET.lazy} bytes as sent with %s`, (encoding) => {
+    const lazy = m[encoding]!.lazy;
+    // what is not needed to chat stays out of the app: files and the rating form
+    expect(Object.keys(lazy).sort()).toEqual(['RatingForm', 'attachments']);
+    for (const [name, l] of Object.entries(lazy)) expect(l.bytes, name).toBeLessThanOrEqual(BUDGET.lazy);
   });
 });

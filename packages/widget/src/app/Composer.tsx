@@ -1,26 +1,58 @@
 import { TEXT_MAX } from '@parley/protocol/limits';
 import type { Ref } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
+import { attachChunk } from '../attach/load';
 import { useWidget } from './context';
 import { Icon } from './icons';
+import { useChunk } from './use-chunk';
 
-export function Composer({ inputRef }: { inputRef: Ref<HTMLTextAreaElement> }) {
+type Props = { inputRef: Ref<HTMLTextAreaElement>; files: File[]; setFiles: (files: File[]) => void };
+
+/** The message box; files (picked, pasted, or dropped on the panel) are previewed by the attachments chunk. */
+export function Composer({ inputRef, files, setFiles }: Props) {
   const { client, t } = useWidget();
   const [text, setText] = useState('');
-  const empty = !text.trim();
-  const submit = () => {
+  const picker = useRef<HTMLInputElement>(null);
+  const attach = useChunk(attachChunk, files.length > 0);
+  const empty = !text.trim() && !files.length;
+  const add = (list?: FileList | null) => list?.length && setFiles([...files, ...list]);
+  const submit = async () => {
     if (empty) return;
-    client.send(text);
+    // files wait for the chunk that describes them (on its way since the first file); without it they stay
+    const chunk = files.length ? await attachChunk.load() : undefined;
+    if (files.length && !chunk) return;
+    client.send(text, chunk?.hold(files));
     setText('');
+    setFiles([]);
   };
   return (
     <form
       class="composer"
       onSubmit={(e) => {
         e.preventDefault();
-        submit();
+        void submit();
       }}
     >
+      {attach && <attach.Tray files={files} setFiles={setFiles} />}
+      <input
+        type="file"
+        multiple
+        hidden
+        ref={picker}
+        onChange={(e) => {
+          add(e.currentTarget.files);
+          e.currentTarget.value = '';
+        }}
+      />
+      <button
+        type="button"
+        class="hbtn"
+        data-parley="attach"
+        aria-label={t.attach}
+        onClick={() => picker.current?.click()}
+      >
+        +
+      </button>
       <label class="sr" for="parley-input">
         {t.inputLabel}
       </label>
@@ -32,6 +64,12 @@ export function Composer({ inputRef }: { inputRef: Ref<HTMLTextAreaElement> }) {
         maxLength={TEXT_MAX}
         placeholder={t.placeholder}
         value={text}
+        onPaste={(e) => {
+          const pasted = e.clipboardData?.files;
+          if (!pasted?.length) return;
+          e.preventDefault();
+          add(pasted);
+        }}
         onInput={(e) => {
           const value = e.currentTarget.value;
           setText(value);
@@ -40,7 +78,7 @@ export function Composer({ inputRef }: { inputRef: Ref<HTMLTextAreaElement> }) {
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
-            submit();
+            void submit();
           }
         }}
       />

@@ -1,10 +1,14 @@
+import { attachChunk } from '../attach/load';
 import { initial, useWidget } from './context';
 import { formatTime } from './format-time';
 import { MessageText } from './MessageText';
 import type { Row } from './rows';
+import { useChunk } from './use-chunk';
 
 export function MessageItem({ row }: { row: Row }) {
   const { t, locale, client } = useWidget();
+  // files are drawn by the attachments chunk, fetched when the first message with files shows up
+  const attach = useChunk(attachChunk, row.files.length > 0);
   const who = row.author === 'visitor' ? t.you : (row.authorName ?? (row.author === 'agent' ? t.teamName : ''));
   const time = formatTime(row.createdAt, locale);
   const cls = `msg${row.first ? ' first' : ''}`;
@@ -24,6 +28,7 @@ export function MessageItem({ row }: { row: Row }) {
         <div class="bubble" dir="auto">
           {row.author !== 'system' && <span class="sr">{who}: </span>}
           <MessageText text={row.text} />
+          {attach && <attach.Files row={row} />}
         </div>
       </div>
       <div class={(row.last && row.author !== 'system') || row.state !== 'sent' ? 'meta' : 'meta sr'}>

@@ -1,10 +1,14 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { format } from '../i18n/locales';
+import { lazyChunk } from '../shared/lazy-chunk';
 import { initial, useWidget } from './context';
 import { MessageItem } from './MessageItem';
 import { OfflineNotice } from './OfflineNotice';
-import { RatingForm } from './RatingForm';
 import { buildRows } from './rows';
+import { useChunk } from './use-chunk';
+
+/** The rating form is needed only once a conversation has ended: a chunk of its own. */
+const ratingChunk = lazyChunk(() => import('./RatingForm'));
 
 export function MessageList() {
   const { host, client, t } = useWidget();
@@ -14,6 +18,7 @@ export function MessageList() {
   const stick = useRef(true);
   const closed = conversation?.status === 'closed';
   const assigned = conversation?.status === 'assigned';
+  const rating = useChunk(ratingChunk, closed);
   const typingName = agentTyping !== null ? agentTyping || conversation?.agentName || t.teamName : null;
 
   useLayoutEffect(() => {
@@ -62,7 +67,7 @@ export function MessageList() {
           <span>{format(t.typing, { name: typingName })}</span>
         </div>
       )}
-      {closed && <RatingForm />}
+      {closed && rating && <rating.RatingForm />}
     </section>
   );
 }

@@ -13,6 +13,8 @@ export function Panel() {
   const panel = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const [confirming, setConfirming] = useState(false);
+  // files picked, pasted or dropped for the next message
+  const [files, setFiles] = useState<File[]>([]);
   const preChatKey = storageKeys(host.siteKey).preChat;
   const [preChatDone, setPreChatDone] = useState(() => !!readItem('local', preChatKey));
   const needsPreChat =
@@ -35,6 +37,14 @@ export function Panel() {
       aria-labelledby="parley-title"
       dir={isRtl(locale) ? 'rtl' : 'ltr'}
       lang={locale}
+      // the whole panel takes dropped files (and the browser does not open a file dropped next to the box)
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        const dropped = e.dataTransfer?.files;
+        if (!dropped?.length) return;
+        e.preventDefault();
+        setFiles((f) => [...f, ...dropped]);
+      }}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.stopPropagation();
@@ -73,7 +83,7 @@ export function Panel() {
           />
         </div>
       ) : (
-        <Composer inputRef={input} />
+        <Composer inputRef={input} files={files} setFiles={setFiles} />
       )}
       <div class="brand">{t.poweredBy}</div>
     </div>

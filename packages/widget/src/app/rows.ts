@@ -1,5 +1,5 @@
-import type { Author, Message } from '@parley/protocol';
-import type { OutboxItem } from '../transport/outbox';
+import type { Attachment, Author, Message } from '@parley/protocol';
+import type { OutboxAttachment, OutboxItem } from '../transport/outbox';
 
 /** One line of the message list: a stored message or an outbox item still on its way. */
 export type Row = {
@@ -10,6 +10,8 @@ export type Row = {
   createdAt: string;
   state: 'sent' | 'sending' | 'failed';
   clientId: string | null;
+  /** Stored files, or an outgoing message's files (with an id once uploaded). */
+  files: readonly (Attachment | OutboxAttachment)[];
   /** First of a run of messages by the same author. */
   first: boolean;
   /** Last of a run of messages by the same author. */
@@ -27,6 +29,7 @@ export function buildRows(messages: readonly Message[], outbox: readonly OutboxI
       createdAt: m.createdAt,
       state: 'sent' as const,
       clientId: m.clientId,
+      files: m.attachments,
     })),
     ...outbox
       .filter((i) => !stored.has(i.clientId))
@@ -38,6 +41,7 @@ export function buildRows(messages: readonly Message[], outbox: readonly OutboxI
         createdAt: i.createdAt,
         state: i.state,
         clientId: i.clientId,
+        files: i.attachments ?? [],
       })),
   ];
   const sameRun = (a?: Omit<Row, 'first' | 'last'>, b?: Omit<Row, 'first' | 'last'>) =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { attachStrings } from './attach-strings';
 import { openChatLabel, pickLocale } from './launcher-strings';
 import { format, isRtl, type Strings, SUPPORTED_LOCALES } from './locales';
 import ar from './locales/ar';
@@ -14,6 +15,7 @@ describe('locale table', () => {
   it('has a file for every supported locale and a launcher label for each', () => {
     expect(Object.keys(tables).sort()).toEqual([...SUPPORTED_LOCALES].sort());
     expect(Object.keys(openChatLabel).sort()).toEqual([...SUPPORTED_LOCALES].sort());
+    expect(Object.keys(attachStrings).sort()).toEqual([...SUPPORTED_LOCALES].sort());
   });
 
   for (const [locale, table] of Object.entries(tables)) {
@@ -27,6 +29,17 @@ describe('locale table', () => {
 
     it(`${locale}: the loader's launcher label matches the app's`, () => {
       expect(openChatLabel[locale]).toBe(table.openChat);
+    });
+
+    it(`${locale}: the attachments chunk has every string of en, with the same placeholders`, () => {
+      const attach = attachStrings[locale]!;
+      expect(Object.keys(attach).sort()).toEqual(Object.keys(attachStrings.en!).sort());
+      for (const [key, value] of Object.entries(attach)) {
+        expect(value.trim(), `${locale}.${key}`).not.toBe('');
+        expect(placeholders(value), `${locale}.${key}`).toEqual(
+          placeholders(attachStrings.en![key as keyof typeof attach]),
+        );
+      }
     });
   }
 

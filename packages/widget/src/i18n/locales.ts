@@ -16,6 +16,7 @@ export type Strings = {
   conversationLog: string;
   inputLabel: string;
   placeholder: string;
+  attach: string;
   send: string;
   you: string;
   sending: string;

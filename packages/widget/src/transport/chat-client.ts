@@ -9,11 +9,13 @@ import type {
 } from '@parley/protocol';
 import { PREVIEW_MAX, TITLE_MAX, URL_MAX } from '@parley/protocol/limits';
 import { io, type Socket } from 'socket.io-client';
+import { attachChunk } from '../attach/load';
 import type { IdentifyData } from '../shared/bridge';
 import { readItem, storageKeys, writeItem } from '../shared/storage';
 import type { ChatClientOptions, ChatState } from './chat-state';
 import { lastSeq, mergeMessages } from './message-store';
-import { Outbox } from './outbox';
+import { isTransient, Outbox, type OutboxAttachment } from './outbox';
+import { compact, payloadOf } from './payloads';
 
 /**
  * The visitor's realtime connection: session, conversation, messages and the outbox.
@@ -39,34 +41,35 @@ export class ChatClient {
     ratedConversationIds: [],
   };
 
-  private readonly keys;
-  private readonly outbox: Outbox;
-  private socket: VisitorSocket | null = null;
-  private readonly listeners = new Set<() => void>();
-  private readonly inFlight = new Set<string>();
-  private flushing = false;
-  private syncing: Promise<void> | null = null;
-  private historyLoaded = false;
-  private epoch = 0;
-  private stopped = false;
-  private pendingIdentify: IdentifyData | null = null;
-  private pendingUpdate: { name?: string; email?: string } | null = null;
-  private typingSentAt = 0;
-  private typingIdle: ReturnType<typeof setTimeout> | undefined;
-  private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #keys;
+  /** Public for the lazily loaded attachments chunk, which records uploads in it (then calls refreshOutbox). */
+  readonly outbox: Outbox;
+  #socket: VisitorSocket | null = null;
+  readonly #listeners = new Set<() => void>();
+  readonly #inFlight = new Set<string>();
+  #flushing = false;
+  #syncing: Promise<void> | null = null;
+  #historyLoaded = false;
+  #epoch = 0;
+  #stopped = false;
+  #pendingIdentify: IdentifyData | null = null;
+  #pendingUpdate: { name?: string; email?: string } | null = null;
+  #typingSentAt = 0;
+  #typingIdle: ReturnType<typeof setTimeout> | undefined;
+  #agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly options: ChatClientOptions) {
-    this.keys = storageKeys(options.siteKey);
+  constructor(readonly options: ChatClientOptions) {
+    this.#keys = storageKeys(options.siteKey);
     this.outbox = new Outbox({
-      load: () => readItem('session', this.keys.outbox),
-      save: (v) => writeItem('session', this.keys.outbox, v),
+      load: () => readItem('session', this.#keys.outbox),
+      save: (v) => writeItem('session', this.#keys.outbox, v),
     });
     this.state.outbox = this.outbox.list();
   }
 
   subscribe(fn: () => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
   }
 
   start(): void {
@@ -75,107 +78,108 @@ export class ChatClient {
       transports: ['websocket', 'polling'],
       // a function, so every (re)connect uses the latest token, also one written by another tab
       // echo: false — this tab learns of its own messages from the acks; its other tabs still get message:new.
-      auth: (cb) => cb({ siteKey, visitorToken: readItem('local', this.keys.token) ?? undefined, echo: false }),
+      auth: (cb) => cb({ siteKey, visitorToken: readItem('local', this.#keys.token) ?? undefined, echo: false }),
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
       timeout: 8000,
     });
-    this.socket = socket;
-    socket.on('session', (s) => void this.onSession(s));
-    socket.on('message:new', (m) => this.receive([m]));
+    this.#socket = socket;
+    socket.on('session', (s) => void this.#onSession(s));
+    socket.on('message:new', (m) => this.#receive([m]));
     socket.on('typing', (p) =>
-      this.setAgentTyping(p.typing ? (p.agentName ?? this.state.conversation?.agentName ?? '') : null),
+      this.#setAgentTyping(p.typing ? (p.agentName ?? this.state.conversation?.agentName ?? '') : null),
     );
-    socket.on('conversation:updated', (c) => this.onConversation(c));
-    socket.on('server:shutdown', () => this.set({ status: 'offline' }));
-    socket.on('server:resync', () => void this.sync());
+    socket.on('conversation:updated', (c) => this.#onConversation(c));
+    socket.on('server:shutdown', () => this.#set({ status: 'offline' }));
+    socket.on('server:resync', () => void this.#sync());
     socket.on('disconnect', (reason) => {
-      this.epoch++;
-      this.set({ status: 'offline', agentTyping: null });
+      this.#epoch++;
+      this.#set({ status: 'offline', agentTyping: null });
       // the server closed us on purpose (shutdown, deploy): socket.io does not retry by itself then
-      if (reason === 'io server disconnect' && !this.stopped) this.reconnectSoon();
+      if (reason === 'io server disconnect' && !this.#stopped) this.#reconnectSoon();
     });
     socket.on('connect_error', (err) => {
       if (FATAL_CONNECT_ERRORS.has(err.message)) {
         console.warn(`[parley] connection refused: ${err.message}`);
-        this.set({ status: 'blocked' });
+        this.#set({ status: 'blocked' });
         return;
       }
-      this.set({ status: 'offline' });
-      if (!socket.active && !this.stopped) this.reconnectSoon();
+      this.#set({ status: 'offline' });
+      if (!socket.active && !this.#stopped) this.#reconnectSoon();
     });
-    window.addEventListener('storage', this.onStorage);
-    window.addEventListener('online', this.onOnline);
+    window.addEventListener('storage', this.#onStorage);
+    window.addEventListener('online', this.#onOnline);
   }
 
   stop(forget: boolean): void {
-    this.stopped = true;
-    this.socket?.disconnect();
-    this.socket = null;
-    window.removeEventListener('storage', this.onStorage);
-    window.removeEventListener('online', this.onOnline);
-    clearTimeout(this.typingIdle);
-    clearTimeout(this.agentTypingTimer);
-    this.listeners.clear();
+    this.#stopped = true;
+    this.#socket?.disconnect();
+    this.#socket = null;
+    window.removeEventListener('storage', this.#onStorage);
+    window.removeEventListener('online', this.#onOnline);
+    clearTimeout(this.#typingIdle);
+    clearTimeout(this.#agentTypingTimer);
+    this.#listeners.clear();
     if (forget) {
       this.outbox.clear();
-      for (const key of [this.keys.token, this.keys.open, this.keys.preChat]) writeItem('local', key, null);
+      for (const key of [this.#keys.token, this.#keys.open, this.#keys.preChat]) writeItem('local', key, null);
     }
   }
 
-  send(text: string): void {
+  /** Queues a message; its files (described by the attachments chunk, never `[]`) are uploaded when it is its turn. */
+  send(text: string, attachments?: OutboxAttachment[]): void {
     const trimmed = text.trim();
-    if (!trimmed) return;
-    this.stopTyping();
-    const item = this.outbox.add(trimmed);
+    if (!trimmed && !attachments) return;
+    this.#stopTyping();
+    const item = this.outbox.add(trimmed, attachments);
     this.refreshOutbox();
     setTimeout(() => {
       const still = this.outbox.list().find((i) => i.clientId === item.clientId);
-      if (still?.state === 'sending' && !this.inFlight.has(item.clientId) && !this.socket?.connected) {
+      if (still?.state === 'sending' && !this.#inFlight.has(item.clientId) && !this.#socket?.connected) {
         this.outbox.fail(item.clientId, 'disconnected');
         this.refreshOutbox();
       }
     }, OFFLINE_FAIL_AFTER);
-    void this.flush();
+    void this.#flush();
   }
 
   retry(clientId: string): void {
     this.outbox.retry(clientId);
     this.refreshOutbox();
-    if (this.socket?.connected) void this.flush();
-    else this.socket?.connect();
+    if (this.#socket?.connected) void this.#flush();
+    else this.#socket?.connect();
   }
 
   typing(text: string): void {
-    const socket = this.socket;
+    const socket = this.#socket;
     if (!socket?.connected) return;
     const now = Date.now();
-    if (text && now - this.typingSentAt > TYPING_THROTTLE) {
-      this.typingSentAt = now;
+    if (text && now - this.#typingSentAt > TYPING_THROTTLE) {
+      this.#typingSentAt = now;
       socket.volatile.emit('typing', { typing: true, preview: text.slice(0, PREVIEW_MAX) });
     }
-    clearTimeout(this.typingIdle);
-    this.typingIdle = setTimeout(() => this.stopTyping(), text ? TYPING_IDLE : 0);
+    clearTimeout(this.#typingIdle);
+    this.#typingIdle = setTimeout(() => this.#stopTyping(), text ? TYPING_IDLE : 0);
   }
 
   async updateVisitor(data: { name?: string; email?: string }): Promise<boolean> {
     const payload = compact(data);
     if (!payload.name && !payload.email) return true;
-    if (!this.socket?.connected) {
-      this.pendingUpdate = { ...this.pendingUpdate, ...payload };
+    if (!this.#socket?.connected) {
+      this.#pendingUpdate = { ...this.#pendingUpdate, ...payload };
       return true;
     }
-    const res = await this.request('visitor:update', payload);
+    const res = await this.#request('visitor:update', payload);
     // a field the site signed is not overwritten: keep showing the signed value
     for (const field of (res?.ok && res.ignored) || []) delete payload[field];
-    if (res?.ok) this.set({ visitor: { ...this.state.visitor, ...payload } });
+    if (res?.ok) this.#set({ visitor: { ...this.state.visitor, ...payload } });
     return Boolean(res?.ok);
   }
 
   identify(data: IdentifyData): void {
     if (data.token || (data.userId && data.userHash)) {
-      this.pendingIdentify = data;
-      if (this.socket?.connected) void this.runIdentify();
+      this.#pendingIdentify = data;
+      if (this.#socket?.connected) void this.#runIdentify();
     } else {
       void this.updateVisitor({
         ...(data.name ? { name: data.name } : {}),
@@ -188,52 +192,52 @@ export class ChatClient {
     const conversation = this.state.conversation;
     if (!conversation) return false;
     const text = comment.trim();
-    const res = await this.request('conversation:rate', {
+    const res = await this.#request('conversation:rate', {
       conversationId: conversation.id,
       score,
       ...(text ? { comment: text } : {}),
     });
     if (!res?.ok) return false;
-    this.set({ ratedConversationIds: [...this.state.ratedConversationIds, conversation.id] });
+    this.#set({ ratedConversationIds: [...this.state.ratedConversationIds, conversation.id] });
     return true;
   }
 
   async closeConversation(): Promise<boolean> {
     const conversation = this.state.conversation;
     if (!conversation || conversation.status === 'closed') return false;
-    const res = await this.request('conversation:close', { conversationId: conversation.id });
-    if (res?.ok) this.onConversation(res.conversation ?? { ...conversation, status: 'closed' });
+    const res = await this.#request('conversation:close', { conversationId: conversation.id });
+    if (res?.ok) this.#onConversation(res.conversation ?? { ...conversation, status: 'closed' });
     return Boolean(res?.ok);
   }
 
   // ---- internals ----
 
-  private onStorage = (e: StorageEvent): void => {
+  #onStorage = (e: StorageEvent): void => {
     // another tab got a token first (both opened before any existed): join it while we have nothing
-    if (e.key === this.keys.token && e.newValue && !this.state.conversation && this.socket?.connected) {
-      this.socket.disconnect().connect();
+    if (e.key === this.#keys.token && e.newValue && !this.state.conversation && this.#socket?.connected) {
+      this.#socket.disconnect().connect();
     }
   };
 
-  private onOnline = (): void => {
-    if (this.socket && !this.socket.connected && !this.stopped) this.socket.connect();
+  #onOnline = (): void => {
+    if (this.#socket && !this.#socket.connected && !this.#stopped) this.#socket.connect();
   };
 
-  private reconnectSoon(): void {
-    setTimeout(() => !this.stopped && this.socket?.connect(), 500 + Math.random() * 2500);
+  #reconnectSoon(): void {
+    setTimeout(() => !this.#stopped && this.#socket?.connect(), 500 + Math.random() * 2500);
   }
 
-  private async onSession(session: VisitorSession): Promise<void> {
-    const epoch = ++this.epoch;
-    this.applySession(session);
-    this.set({ status: 'online' });
-    if (this.pendingIdentify) await this.runIdentify();
-    if (this.pendingUpdate) {
-      const update = this.pendingUpdate;
-      this.pendingUpdate = null;
+  async #onSession(session: VisitorSession): Promise<void> {
+    const epoch = ++this.#epoch;
+    this.#applySession(session);
+    this.#set({ status: 'online' });
+    if (this.#pendingIdentify) await this.#runIdentify();
+    if (this.#pendingUpdate) {
+      const update = this.#pendingUpdate;
+      this.#pendingUpdate = null;
       await this.updateVisitor(update);
     }
-    this.socket?.emit(
+    this.#socket?.emit(
       'visitor:context',
       {
         url: location.href.slice(0, URL_MAX),
@@ -243,37 +247,37 @@ export class ChatClient {
       },
       () => {},
     );
-    await this.sync();
-    if (epoch !== this.epoch) return;
+    await this.#sync();
+    if (epoch !== this.#epoch) return;
     this.outbox.resumeTransient();
     this.refreshOutbox();
-    void this.flush();
+    void this.#flush();
   }
 
-  private applySession(session: VisitorSession): void {
-    writeItem('local', this.keys.token, session.visitorToken);
-    this.set({
+  #applySession(session: VisitorSession): void {
+    writeItem('local', this.#keys.token, session.visitorToken);
+    this.#set({
       visitor: {
         name: session.name ?? this.state.visitor.name,
         email: session.email ?? this.state.visitor.email,
         verified: Boolean(session.verified),
       },
     });
-    if (session.conversation) this.onConversation(session.conversation);
+    if (session.conversation) this.#onConversation(session.conversation);
   }
 
-  private async runIdentify(): Promise<void> {
-    const data = this.pendingIdentify;
+  async #runIdentify(): Promise<void> {
+    const data = this.#pendingIdentify;
     if (!data) return;
-    this.pendingIdentify = null;
-    const res = await this.request(
+    this.#pendingIdentify = null;
+    const res = await this.#request(
       'visitor:identify',
       data.token
         ? { token: data.token }
         : { userId: data.userId!, userHash: data.userHash!, ...compact({ name: data.name, email: data.email }) },
     );
     if (!res) {
-      this.pendingIdentify = data; // no answer: try again on the next connection
+      this.#pendingIdentify = data; // no answer: try again on the next connection
       return;
     }
     if (!res.ok) {
@@ -281,57 +285,57 @@ export class ChatClient {
       return;
     }
     const before = this.state.conversation?.id;
-    this.applySession(res.session);
-    if (res.session.conversation?.id !== before) await this.sync();
+    this.#applySession(res.session);
+    if (res.session.conversation?.id !== before) await this.#sync();
   }
 
-  private async sync(): Promise<void> {
-    if (this.syncing) return this.syncing;
-    this.syncing = this.syncOnce().finally(() => {
-      this.syncing = null;
+  async #sync(): Promise<void> {
+    if (this.#syncing) return this.#syncing;
+    this.#syncing = this.#syncOnce().finally(() => {
+      this.#syncing = null;
     });
-    return this.syncing;
+    return this.#syncing;
   }
 
-  private async syncOnce(): Promise<void> {
+  async #syncOnce(): Promise<void> {
     const after = lastSeq(this.state.messages);
     const known = this.state.conversation?.id;
-    const res = await this.request('messages:sync', { after });
+    const res = await this.#request('messages:sync', { after });
     if (!res?.ok) return;
     if (res.conversation && res.conversation.id !== known) {
-      this.onConversation(res.conversation);
-      if (after > 0) return this.syncOnce();
+      this.#onConversation(res.conversation);
+      if (after > 0) return this.#syncOnce();
     }
-    this.receive(res.messages);
-    this.historyLoaded = true;
+    this.#receive(res.messages);
+    this.#historyLoaded = true;
   }
 
-  private onConversation(c: Conversation): void {
+  #onConversation(c: Conversation): void {
     const current = this.state.conversation;
     if (current && c.id !== current.id) {
       // only move on from a conversation that is over; ignore stale updates of older ones
       if (current.status !== 'closed' && c.status === 'closed') return;
-      this.set({ conversation: c, messages: [], agentTyping: null });
+      this.#set({ conversation: c, messages: [], agentTyping: null });
     } else {
-      this.set({ conversation: c });
+      this.#set({ conversation: c });
     }
-    writeItem('local', this.keys.open, c.status === 'closed' ? null : '1');
-    if (c.status === 'closed') this.set({ agentTyping: null });
+    writeItem('local', this.#keys.open, c.status === 'closed' ? null : '1');
+    if (c.status === 'closed') this.#set({ agentTyping: null });
   }
 
-  private receive(incoming: readonly Message[]): void {
+  #receive(incoming: readonly Message[]): void {
     const visible = incoming.filter((m) => !m.internal);
     if (!visible.length) return;
     const current = this.state.conversation;
     if (current && visible.some((m) => m.conversationId !== current.id)) {
       // a new conversation started (from this tab or another): load it from the server
       if (current.status === 'closed' || visible.every((m) => m.conversationId !== current.id)) {
-        this.set({ conversation: null, messages: [] });
-        void this.sync();
+        this.#set({ conversation: null, messages: [] });
+        void this.#sync();
         return;
       }
     }
-    if (!current && this.historyLoaded) void this.sync(); // first message: learn the new conversation
+    if (!current && this.#historyLoaded) void this.#sync(); // first message: learn the new conversation
     const before = new Set(this.state.messages.map((m) => m.id));
     const messages = mergeMessages(this.state.messages, visible);
     if (messages === this.state.messages) return;
@@ -341,57 +345,62 @@ export class ChatClient {
     const patch: Partial<ChatState> = { messages };
     if (visible.some((m) => m.author === 'agent')) patch.agentTyping = null;
     if (removed) patch.outbox = this.outbox.list();
-    this.set(patch);
+    this.#set(patch);
     for (const m of messages) {
-      const isNew = this.historyLoaded || (m.clientId !== null && sentHere.has(m.clientId));
+      const isNew = this.#historyLoaded || (m.clientId !== null && sentHere.has(m.clientId));
       if (isNew && !before.has(m.id)) this.options.onNewMessage?.(m);
     }
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
+  async #flush(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
     try {
-      while (this.socket?.connected) {
-        const item = this.outbox.next(this.inFlight);
+      while (this.#socket?.connected) {
+        const item = this.outbox.next(this.#inFlight);
         if (!item) break;
-        this.inFlight.add(item.clientId);
-        const res = await this.request('message:send', { clientId: item.clientId, text: item.text });
-        this.inFlight.delete(item.clientId);
-        if (!this.outbox.list().some((i) => i.clientId === item.clientId)) continue; // seen via message:new
+        this.#inFlight.add(item.clientId);
+        // files first (each at most once: an uploaded one keeps its id in the item), then the message itself
+        const error =
+          item.attachments && (await attachChunk.load().then((m) => (m ? m.upload(this, item) : 'unavailable')));
+        const ready = this.outbox.list().find((i) => i.clientId === item.clientId);
+        const res = ready && !error ? await this.#request('message:send', payloadOf(ready)) : null;
+        this.#inFlight.delete(item.clientId);
+        if (!this.outbox.list().some((i) => i.clientId === item.clientId)) continue; // seen via message:new, or canceled
         if (res?.ok) {
           this.outbox.remove(item.clientId);
           this.refreshOutbox();
-          this.receive([res.message]);
+          this.#receive([res.message]);
         } else {
-          this.outbox.fail(item.clientId, res ? res.error.code : this.socket?.connected ? 'timeout' : 'disconnected');
+          const code = error ?? (res ? res.error.code : this.#socket?.connected ? 'timeout' : 'disconnected');
+          this.outbox.fail(item.clientId, code);
           this.refreshOutbox();
-          if (!res) break;
+          if (!res && isTransient(code)) break;
         }
       }
     } finally {
-      this.flushing = false;
+      this.#flushing = false;
     }
   }
 
-  private stopTyping(): void {
-    clearTimeout(this.typingIdle);
-    if (this.typingSentAt && this.socket?.connected) this.socket.volatile.emit('typing', { typing: false });
-    this.typingSentAt = 0;
+  #stopTyping(): void {
+    clearTimeout(this.#typingIdle);
+    if (this.#typingSentAt && this.#socket?.connected) this.#socket.volatile.emit('typing', { typing: false });
+    this.#typingSentAt = 0;
   }
 
-  private setAgentTyping(name: string | null): void {
-    clearTimeout(this.agentTypingTimer);
-    if (name !== null) this.agentTypingTimer = setTimeout(() => this.set({ agentTyping: null }), 8000);
-    this.set({ agentTyping: name });
+  #setAgentTyping(name: string | null): void {
+    clearTimeout(this.#agentTypingTimer);
+    if (name !== null) this.#agentTypingTimer = setTimeout(() => this.#set({ agentTyping: null }), 8000);
+    this.#set({ agentTyping: name });
   }
 
   /** Emits with an acknowledgement; resolves to null on timeout or when not connected. */
-  private async request<E extends keyof VisitorClientEvents>(
+  async #request<E extends keyof VisitorClientEvents>(
     event: E,
     payload: Parameters<VisitorClientEvents[E]>[0],
   ): Promise<Ack<AckPayload<VisitorClientEvents, E>> | null> {
-    const socket = this.socket;
+    const socket = this.#socket;
     if (!socket?.connected) return null;
     try {
       // biome-ignore lint/suspicious/noExplicitAny: socket.io's typed emitWithAck cannot follow a generic event name
@@ -403,18 +412,12 @@ export class ChatClient {
     }
   }
 
-  private refreshOutbox(): void {
-    this.set({ outbox: this.outbox.list() });
+  refreshOutbox(): void {
+    this.#set({ outbox: this.outbox.list() });
   }
 
-  private set(patch: Partial<ChatState>): void {
+  #set(patch: Partial<ChatState>): void {
     this.state = { ...this.state, ...patch };
-    for (const fn of this.listeners) fn();
+    for (const fn of this.#listeners) fn();
   }
-}
-
-function compact<T extends Record<string, string | undefined>>(data: T): { [K in keyof T]?: string } {
-  const out: { [K in keyof T]?: string } = {};
-  for (const [k, v] of Object.entries(data)) if (v?.trim()) out[k as keyof T] = v.trim();
-  return out;
 }

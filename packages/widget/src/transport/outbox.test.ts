@@ -78,6 +78,29 @@ describe('Outbox', () => {
     expect(outbox.reconcile(['nothing'])).toBe(false);
   });
 
+  it("keeps a message's files, and the id of each uploaded one, across a reload", () => {
+    const files = [
+      { key: 'k1', name: 'shot.png', type: 'image/png', size: 2048 },
+      { key: 'k2', name: 'invoice.pdf', type: 'application/pdf', size: 90_000 },
+    ];
+    const a = outbox.add('', files);
+    expect(outbox.next(new Set())).toMatchObject({ clientId: a.clientId, text: '', attachments: files });
+    outbox.update(a.clientId, { attachments: [{ ...files[0]!, id: 'att-1' }, files[1]!] });
+    outbox.fail(a.clientId, 'disconnected');
+    const reloaded = new Outbox(memory(storage.value));
+    expect(reloaded.list()[0]).toMatchObject({
+      clientId: a.clientId,
+      state: 'sending',
+      attachments: [{ key: 'k1', id: 'att-1' }, { key: 'k2' }],
+    });
+    expect(reloaded.list()[0]!.attachments![1]!.id).toBeUndefined();
+  });
+
+  it('stores no attachments field for a text message', () => {
+    outbox.add('hello');
+    expect(JSON.parse(storage.value!)[0]).not.toHaveProperty('attachments');
+  });
+
   it('ignores garbage in storage', () => {
     for (const raw of ['{', '42', '{"a":1}', '[1,{"text":"x"},null]']) {
       expect(new Outbox(memory(raw)).list()).toEqual([]);

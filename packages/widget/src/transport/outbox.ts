@@ -8,6 +8,13 @@ import { newClientId } from '@parley/protocol/client-id';
 
 export type OutboxState = 'sending' | 'failed';
 
+/**
+ * A file of an outgoing message. `id` is the server's attachment id once uploaded: from then on a retry sends
+ * the id and never uploads the file again. Before that only memory holds the bytes (found by `key`): a file
+ * not uploaded when the page reloads is lost.
+ */
+export type OutboxAttachment = { key: string; name: string; type: string; size: number; id?: string };
+
 export type OutboxItem = {
   clientId: string;
   text: string;
@@ -17,6 +24,7 @@ export type OutboxItem = {
   retryable: boolean;
   /** The error code of the last failure, if any. */
   error?: string;
+  attachments?: OutboxAttachment[];
 };
 
 export type OutboxPersistence = {
@@ -46,11 +54,13 @@ function parse(raw: string | null): OutboxItem[] {
 }
 
 export class Outbox {
-  private items: OutboxItem[];
+  #items: OutboxItem[];
+  readonly #persistence: OutboxPersistence;
 
-  constructor(private readonly persistence: OutboxPersistence) {
+  constructor(persistence: OutboxPersistence) {
+    this.#persistence = persistence;
     // After a reload nothing is in flight any more: everything that is not failed for good is retried.
-    this.items = parse(persistence.load()).map((item) => ({
+    this.#items = parse(persistence.load()).map((item) => ({
       ...item,
       state: item.retryable === false ? 'failed' : 'sending',
       retryable: item.retryable !== false,
@@ -58,37 +68,38 @@ export class Outbox {
   }
 
   list(): readonly OutboxItem[] {
-    return this.items;
+    return this.#items;
   }
 
   get size(): number {
-    return this.items.length;
+    return this.#items.length;
   }
 
-  add(text: string, now = new Date()): OutboxItem {
+  add(text: string, attachments?: OutboxAttachment[], now = new Date()): OutboxItem {
     const item: OutboxItem = {
       clientId: newClientId(),
       text,
       createdAt: now.toISOString(),
       state: 'sending',
       retryable: true,
+      attachments,
     };
-    this.items = [...this.items, item];
-    this.persist();
+    this.#items = [...this.#items, item];
+    this.#persist();
     return item;
   }
 
   /** The oldest item waiting to be sent, skipping those currently in flight. */
   next(inFlight: ReadonlySet<string>): OutboxItem | undefined {
-    return this.items.find((i) => i.state === 'sending' && !inFlight.has(i.clientId));
+    return this.#items.find((i) => i.state === 'sending' && !inFlight.has(i.clientId));
   }
 
   /** Acknowledged (or seen in the conversation): forget it. Returns true when it was there. */
   remove(clientId: string): boolean {
-    const before = this.items.length;
-    this.items = this.items.filter((i) => i.clientId !== clientId);
-    if (this.items.length === before) return false;
-    this.persist();
+    const before = this.#items.length;
+    this.#items = this.#items.filter((i) => i.clientId !== clientId);
+    if (this.#items.length === before) return false;
+    this.#persist();
     return true;
   }
 
@@ -104,37 +115,37 @@ export class Outbox {
   /** A new connection: every failed-but-retryable item goes back to "sending". */
   resumeTransient(): void {
     let changed = false;
-    this.items = this.items.map((i) => {
+    this.#items = this.#items.map((i) => {
       if (i.state === 'failed' && i.retryable) {
         changed = true;
         return { ...i, state: 'sending' as const };
       }
       return i;
     });
-    if (changed) this.persist();
+    if (changed) this.#persist();
   }
 
   /** Removes items whose clientId already appears among stored messages. */
   reconcile(clientIds: Iterable<string | null>): boolean {
     const seen = new Set(clientIds);
-    const before = this.items.length;
-    this.items = this.items.filter((i) => !seen.has(i.clientId));
-    if (this.items.length === before) return false;
-    this.persist();
+    const before = this.#items.length;
+    this.#items = this.#items.filter((i) => !seen.has(i.clientId));
+    if (this.#items.length === before) return false;
+    this.#persist();
     return true;
   }
 
   clear(): void {
-    this.items = [];
-    this.persist();
+    this.#items = [];
+    this.#persist();
   }
 
-  private update(clientId: string, patch: Partial<OutboxItem>): void {
-    this.items = this.items.map((i) => (i.clientId === clientId ? { ...i, ...patch } : i));
-    this.persist();
+  update(clientId: string, patch: Partial<OutboxItem>): void {
+    this.#items = this.#items.map((i) => (i.clientId === clientId ? { ...i, ...patch } : i));
+    this.#persist();
   }
 
-  private persist(): void {
-    this.persistence.save(this.items.length ? JSON.stringify(this.items) : null);
+  #persist(): void {
+    this.#persistence.save(this.#items.length ? JSON.stringify(this.#items) : null);
   }
 }

@@ -25,7 +25,7 @@ button{cursor:pointer;background:none;border:0;padding:0}
 .sub span:last-child{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .dot{flex:none;width:8px;height:8px;border-radius:50%;background:#22c55e;box-shadow:0 0 0 2px rgba(255,255,255,.7)}
 .dot.off{background:#9ca3af}
-.hbtn{flex:none;display:grid;place-items:center;width:36px;height:36px;border-radius:10px;color:inherit}
+.hbtn{flex:none;display:grid;place-items:center;width:36px;height:36px;border-radius:10px;color:inherit;font-size:28px}
 .hbtn:hover{background:rgba(255,255,255,.16)}
 .hbtn svg{width:22px;height:22px;fill:currentColor}
 .confirm{display:flex;align-items:center;gap:8px;padding:10px 14px;background:#fff7ed;border-bottom:1px solid #fed7aa;font-size:14px}

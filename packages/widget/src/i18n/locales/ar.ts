@@ -13,6 +13,7 @@ const ar: Strings = {
   conversationLog: 'المحادثة',
   inputLabel: 'رسالة',
   placeholder: 'اكتب رسالة…',
+  attach: 'إرفاق ملف',
   send: 'إرسال',
   you: 'أنت',
   sending: 'جارٍ الإرسال…',

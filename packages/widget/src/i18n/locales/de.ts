@@ -13,6 +13,7 @@ const de: Strings = {
   conversationLog: 'Unterhaltung',
   inputLabel: 'Nachricht',
   placeholder: 'Nachricht schreiben…',
+  attach: 'Datei anhängen',
   send: 'Senden',
   you: 'Du',
   sending: 'Wird gesendet…',

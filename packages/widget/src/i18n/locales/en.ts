@@ -13,6 +13,7 @@ const en: Strings = {
   conversationLog: 'Conversation',
   inputLabel: 'Message',
   placeholder: 'Write a message…',
+  attach: 'Attach a file',
   send: 'Send',
   you: 'You',
   sending: 'Sending…',

@@ -13,6 +13,7 @@ const es: Strings = {
   conversationLog: 'Conversación',
   inputLabel: 'Mensaje',
   placeholder: 'Escribe un mensaje…',
+  attach: 'Adjuntar un archivo',
   send: 'Enviar',
   you: 'Tú',
   sending: 'Enviando…',

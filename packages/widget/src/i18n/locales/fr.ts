@@ -13,6 +13,7 @@ const fr: Strings = {
   conversationLog: 'Conversation',
   inputLabel: 'Message',
   placeholder: 'Écrivez un message…',
+  attach: 'Joindre un fichier',
   send: 'Envoyer',
   you: 'Vous',
   sending: 'Envoi…',
