@@ -1,5 +1,5 @@
 // `pnpm bench`: Parley next to a bare Socket.IO relay, same load, same machine, same run.
-// Options: --quick (small, for a smoke run), --full (5k idle visitors, longer), --only=idle,active,burst,
+// Options: --quick (small, for a smoke run), --full (5k idle visitors, longer), --only=idle,active,burst,upload,
 // --store=postgres (DATABASE_URL/REDIS_URL from the environment), --write-docs (docs/performance-latest.md),
 // --profile (Parley runs with --cpu-prof; .cpuprofile files land in bench/results/profiles),
 // --server=path/to/main.js (another build of Parley, for before/after runs of one change),
@@ -15,6 +15,7 @@ import { benchDatabaseName } from './lib/processes.mjs';
 import { machine, printTable, ratioChart, rowsFrom, writeResults } from './lib/report.mjs';
 import { pool, roundSummaries, targetsOfRound } from './lib/rounds.mjs';
 import { active, burst, idle } from './lib/scenarios.mjs';
+import { upload } from './lib/upload-scenario.mjs';
 import { widgetOnHostPage } from './lib/widget-scenario.mjs';
 
 const args = new Set(process.argv.slice(2));
@@ -28,7 +29,8 @@ const rounds = Number(opt('rounds') ?? (quick ? 1 : 3));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds=${opt('rounds')}: a whole number ≥ 1`);
 if (processes !== 1 && processes !== 2) throw new Error(`--processes=${opt('processes')}: only 1 or 2`);
 // Two processes only apply to the conversation scenarios: they are the default then, others are refused.
-const only = opt('only')?.split(',') ?? (processes === 2 ? ['active', 'burst'] : ['idle', 'active', 'burst', 'widget']);
+const only =
+  opt('only')?.split(',') ?? (processes === 2 ? ['active', 'burst'] : ['idle', 'active', 'burst', 'upload', 'widget']);
 if (processes === 2 && only.some((name) => name !== 'active' && name !== 'burst'))
   throw new Error('--processes=2 applies to --only=active,burst (idle and widget are single-process scenarios)');
 const env = {};
@@ -64,8 +66,9 @@ const plans = {
     processes,
   },
   burst: { visitors: quick ? 20 : 100, agents: 4, durationMs: quick ? 4000 : 10_000, env, processes },
+  upload: { bytes: 5_000_000, uploads: quick ? 3 : 10, env },
 };
-const scenarios = { idle, active, burst };
+const scenarios = { idle, active, burst, upload };
 const results = {};
 for (const name of only) {
   if (name === 'widget') {
@@ -75,7 +78,7 @@ for (const name of only) {
   }
   // Each run on a fresh process. Conversation scenarios may run several rounds, the order alternating.
   const runs = { baseline: [], parley: [] };
-  const count = name === 'idle' ? 1 : rounds;
+  const count = name === 'idle' || name === 'upload' ? 1 : rounds;
   for (let r = 0; r < count; r++)
     for (const target of targetsOfRound(r)) {
       process.stderr.write(`… ${name} on ${target}${count > 1 ? ` (round ${r + 1} of ${count})` : ''}\n`);

@@ -93,6 +93,19 @@ export function rowsFrom(results) {
         null,
       ]);
   }
+  if (results.upload) {
+    const { parley: p, baseline: b } = results.upload;
+    const size = `${(p.bytes / 1e6).toFixed(0)} MB`;
+    rows.push([`upload of a ${size} file, median of ${p.uploads}`, p.medianMs, b.medianMs, ' ms', 'lower', null]);
+    rows.push([
+      `upload throughput (${size} file)`,
+      p.megabytesPerSecond,
+      b.megabytesPerSecond,
+      ' MB/s',
+      'higher',
+      null,
+    ]);
+  }
   if (results.widget) {
     const w = results.widget;
     rows.push([
