@@ -66,12 +66,34 @@ export type Agent = {
   createdAt: string;
 };
 
+/**
+ * The file types a site may accept as attachments (decided from the bytes): images, PDF, plain text and
+ * office documents. A site's `uploadTypes` picks among them; all of them when it is not set.
+ */
+export const UPLOAD_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.presentation',
+] as const;
+export type UploadType = (typeof UPLOAD_TYPES)[number];
+
 export type SiteSettings = {
   color: string;
   position: 'right' | 'left';
   greeting: string;
   preChat: boolean;
   locale?: string | undefined;
+  /** The attachment types visitors of the site may upload; every UPLOAD_TYPES entry when absent. */
+  uploadTypes?: UploadType[] | undefined;
 };
 
 export type Site = {

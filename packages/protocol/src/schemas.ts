@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENT_STATUSES, LIMITS, ROLES } from './entities.js';
+import { AGENT_STATUSES, LIMITS, ROLES, UPLOAD_TYPES } from './entities.js';
 
 /** Zod schemas for every client→server payload. The server validates at the edge with these. */
 
@@ -148,6 +148,7 @@ export const siteSettings = z.strictObject({
   greeting: z.string().trim().max(LIMITS.greetingMax).optional(),
   preChat: z.boolean().optional(),
   locale: z.string().max(35).optional(),
+  uploadTypes: z.array(z.enum(UPLOAD_TYPES)).max(UPLOAD_TYPES.length).optional(),
 });
 
 export const createSiteBody = z.strictObject({

@@ -248,6 +248,24 @@ function suite(name: string, fixture: () => { urls: string[]; admin: string }) {
       }
     });
 
+    it('accepts only the types a site allows (uploadTypes)', async () => {
+      const created = await api(here(), '/api/sites', {
+        ...admin(),
+        body: { name: `PDF only ${Date.now()}`, allowedOrigins: [], settings: { uploadTypes: ['application/pdf'] } },
+      });
+      expect(created.status).toBe(201);
+      const v = await visitor(here(), created.body.key);
+      const image = await upload(here(), v.who, await png(10, 10), 'a.png');
+      expect({ status: image.status, code: image.body.error?.code }).toEqual({ status: 415, code: 'unsupported_type' });
+      expect((await upload(here(), v.who, PDF, 'a.pdf')).status).toBe(201);
+      const bad = await api(here(), `/api/sites/${created.body.id}`, {
+        ...admin(),
+        method: 'PATCH',
+        body: { settings: { uploadTypes: ['image/svg+xml'] } },
+      });
+      expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
+    });
+
     it('answers 401 without credentials and 404 for an unknown site key', async () => {
       const form = new FormData();
       form.append('file', new Blob([PDF]), 'a.pdf');

@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { UPLOAD_TYPES } from '@parley/protocol/entities';
 import { fileTypeFromBuffer } from 'file-type';
 import { refuse } from '../domain/errors.js';
 
@@ -11,21 +12,11 @@ export const PLAIN_TEXT = 'text/plain';
 export const IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 /**
- * What a site accepts unless it says otherwise: the images above, PDF, plain text and common office
- * documents. SVG and HTML are not in it and cannot be added: no detector here ever answers them (they
- * are text, and markup is refused as text).
+ * What a site accepts unless it says otherwise (its `uploadTypes` picks among these): the images above,
+ * PDF, plain text and common office documents. SVG and HTML are not in it and cannot be added: no
+ * detector here ever answers them (they are text, and markup is refused as text).
  */
-export const DEFAULT_UPLOAD_TYPES: ReadonlySet<string> = new Set([
-  ...IMAGE_TYPES,
-  'application/pdf',
-  PLAIN_TEXT,
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  'application/vnd.oasis.opendocument.text',
-  'application/vnd.oasis.opendocument.spreadsheet',
-  'application/vnd.oasis.opendocument.presentation',
-]);
+export const DEFAULT_UPLOAD_TYPES: ReadonlySet<string> = new Set(UPLOAD_TYPES);
 
 /**
  * Bytes read before deciding a type. file-type needs the first few KB for most formats, but an office

@@ -54,8 +54,11 @@ function disposition(kind: 'inline' | 'attachment', name: string): string {
 export function createUploadRouter(d: UploadDeps) {
   const router = express.Router();
 
-  /** The uploader of a request: a visitor of `?siteKey=` with their token, or a logged-in agent. */
-  async function uploaderOf(req: Request): Promise<NonNullable<Viewer>> {
+  /**
+   * The uploader of a request: a visitor of `?siteKey=` with their token, or a logged-in agent; and the
+   * types they may upload (the site's `uploadTypes` for a visitor; every type for agents).
+   */
+  async function uploaderOf(req: Request): Promise<{ uploader: NonNullable<Viewer>; types?: ReadonlySet<string> }> {
     const token = visitorToken(req);
     if (token !== null) {
       const siteKey = typeof req.query.siteKey === 'string' ? req.query.siteKey.slice(0, 64) : '';
@@ -68,12 +71,13 @@ export function createUploadRouter(d: UploadDeps) {
       if (!visitorId) throw refuse('unauthorized', 'not a visitor of this site');
       if (await d.moderation.isBlocked(site.id, visitorId, req.ip ?? null))
         throw refuse('blocked', 'you cannot use the chat of this site');
-      return { kind: 'visitor', id: visitorId, siteId: site.id };
+      const uploader = { kind: 'visitor' as const, id: visitorId, siteId: site.id };
+      return site.settings.uploadTypes ? { uploader, types: new Set(site.settings.uploadTypes) } : { uploader };
     }
     const bearer = bearerToken(req);
     const agent = bearer ? await d.auth.agentForToken(bearer) : null;
     if (!agent) throw refuse('unauthorized', 'send a visitor token or log in');
-    return { kind: 'agent', agent };
+    return { uploader: { kind: 'agent', agent } };
   }
 
   /** Who is reading a file, from the same headers; null when they name nobody (a visitor token names its site). */
@@ -109,9 +113,12 @@ export function createUploadRouter(d: UploadDeps) {
 
   router.post('/api/uploads', async (req, res) => {
     try {
-      const uploader = await uploaderOf(req);
+      const { uploader, types } = await uploaderOf(req);
       await d.attachments.admitUpload(uploader);
-      const upload = await receiveUpload(req, d.store.blobs, { maxBytes: d.config.uploads.maxBytes });
+      const upload = await receiveUpload(req, d.store.blobs, {
+        maxBytes: d.config.uploads.maxBytes,
+        ...(types ? { allowedTypes: types } : {}),
+      });
       try {
         const attachment = await d.attachments.register(uploader, {
           name: upload.name,
