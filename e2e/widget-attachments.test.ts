@@ -209,9 +209,12 @@ describe.skipIf(!hasChromium)('widget attachments in Chromium against the real s
         await route.continue();
       });
 
-      // the attach button this time: the browser's file chooser
+      // the attach button this time, from the keyboard: the browser's file chooser
       const chooser = page.waitForEvent('filechooser');
-      await page.locator('[data-parley="attach"]').click();
+      const attach = page.locator('[data-parley="attach"]');
+      expect(await attach.getAttribute('aria-label')).toBe('Attach a file');
+      await attach.focus();
+      await page.keyboard.press('Enter');
       const one = samplePdf('one.pdf');
       const two = samplePdf('two.pdf');
       await (await chooser).setFiles([one, two]);
