@@ -12,7 +12,7 @@ import { useWidgetStack } from './helpers/widget-stack';
  * Attachments in the widget, in Chromium against the real server: paste, drop and the attach button; the
  * agent's copy and the bytes behind its url; files from the agent shown as thumbnails; a network drop in
  * the middle of an upload (the message still arrives exactly once, no file is uploaded twice); a reload in
- * the middle of one (the file is reported lost, the message goes without it); cancel, and a refused type.
+ * the middle of one (the file is reported lost, the message goes without it); cancel, a refused type, Arabic.
  */
 
 const T = 90_000;
@@ -34,8 +34,8 @@ describe.skipIf(!hasChromium)('widget attachments in Chromium against the real s
   });
   afterAll(() => agent?.close());
 
-  async function openChat() {
-    const context = await browser.newContext();
+  async function openChat(options: Parameters<Browser['newContext']>[0] = {}) {
+    const context = await browser.newContext(options);
     const page = await context.newPage();
     await page.goto(host.url());
     const w = widget(page);
@@ -209,9 +209,12 @@ describe.skipIf(!hasChromium)('widget attachments in Chromium against the real s
         await route.continue();
       });
 
-      // the attach button this time: the browser's file chooser
+      // the attach button this time, from the keyboard: the browser's file chooser
       const chooser = page.waitForEvent('filechooser');
-      await page.locator('[data-parley="attach"]').click();
+      const attach = page.locator('[data-parley="attach"]');
+      expect(await attach.getAttribute('aria-label')).toBe('Attach a file');
+      await attach.focus();
+      await page.keyboard.press('Enter');
       const one = samplePdf('one.pdf');
       const two = samplePdf('two.pdf');
       await (await chooser).setFiles([one, two]);
@@ -314,6 +317,29 @@ describe.skipIf(!hasChromium)('widget attachments in Chromium against the real s
       const texts = (await storedMessages(before.conversationId)).map((m) => m.text);
       expect(texts).not.toContain('Never mind');
       expect(texts).not.toContain('A binary');
+      await context.close();
+    },
+    T,
+  );
+
+  it(
+    'in Arabic: the previews and the file links speak Arabic and lay out right-to-left',
+    async () => {
+      const { context, page, w } = await openChat({ locale: 'ar' });
+      expect(await page.locator('[data-parley="attach"]').getAttribute('aria-label')).toBe('إرفاق ملف');
+      await handFiles(page, 'drop', [samplePdf('fatura.pdf')]);
+      const chip = page.locator('[data-parley="draft-file"]');
+      await chip.waitFor();
+      const remove = chip.locator('[data-parley="remove-file"]');
+      expect(await remove.getAttribute('aria-label')).toBe('إزالة fatura.pdf');
+      // the remove button ends the chip: on its left in RTL
+      const name = (await chip.locator('.fname').boundingBox())!;
+      expect((await remove.boundingBox())!.x).toBeLessThan(name.x);
+      await w.input.fill('مرحبا');
+      await w.input.press('Enter');
+      const link = sentRow(page, 'مرحبا').locator('a.file');
+      await link.waitFor({ timeout: 30_000 });
+      expect(await link.getAttribute('aria-label')).toMatch(/^تنزيل fatura\.pdf، /);
       await context.close();
     },
     T,
