@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Attachment, Message } from '@parley/protocol';
 import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, chromiumAvailable, type HostPage, type Page } from './helpers/browser';
 import { drawPng, handFiles, samplePdf } from './helpers/files';
-import { type AgentClient, connectAgent, type ParleyServer, until } from './helpers/server';
+import { type AgentClient, connectAgent, type ParleyServer, SCREENSHOT_DIR, until } from './helpers/server';
 import { widget } from './helpers/widget';
 import { useWidgetStack } from './helpers/widget-stack';
 
@@ -127,6 +129,39 @@ describe.skipIf(!hasChromium)('widget attachments in Chromium against the real s
       expect((await download(path, { authorization: `Visitor ${stranger}` })).res.status).toBe(404);
       expect((await download(path)).res.status).toBe(404);
       await other.context.close();
+      await context.close();
+    },
+    T,
+  );
+
+  it(
+    "files of the visitor's own messages are signed, in the acknowledgement and in the history after a reload",
+    async () => {
+      const { context, page, w } = await openChat();
+      const shot = await drawPng(page, 90, 60, 'mine.png');
+      const pdf = samplePdf('mine.pdf');
+      await handFiles(page, 'paste', [shot, pdf]);
+      const text = 'My own files';
+      await w.input.fill(text);
+      await w.input.press('Enter');
+      for (const pass of ['acknowledged', 'after a reload']) {
+        if (pass === 'after a reload') {
+          await page.reload();
+          await w.launcher.click();
+        }
+        const mine = sentRow(page, text);
+        await mine.waitFor({ timeout: 30_000 });
+        const img = mine.locator('img');
+        await expect
+          .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { message: pass })
+          .toBeGreaterThan(0);
+        const href = (await mine.locator('a.file').getAttribute('href'))!;
+        const got = await download(href);
+        expect(got.res.status, `${pass}: ${href}`).toBe(200);
+        expect(got.bytes.equals(pdf.buffer)).toBe(true);
+      }
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'widget-attachments.png'), animations: 'disabled' });
       await context.close();
     },
     T,

@@ -22,13 +22,16 @@ export type VisitorDeps = HandlerContext & { config: Config; visitors: VisitorSe
 const handler = on<VisitorSocket>();
 
 /** The visitor namespace's events: transport only (rooms, the socket's copy of the visitor); the rest is VisitorService. */
-function visitorHandlers({ visitors, config }: VisitorDeps) {
+function visitorHandlers({ visitors, config, urls }: VisitorDeps) {
   return {
     'message:send': handler(schemas.visitorMessageSend, async (payload, socket) => ({
-      message: await visitors.send(socket.data, payload, originOf(socket)),
+      message: urls.message(await visitors.send(socket.data, payload, originOf(socket))),
     })),
 
-    'messages:sync': handler(visitorSync, (payload, { data }) => visitors.sync(data.visitor.id, payload)),
+    'messages:sync': handler(visitorSync, async (payload, { data }) => {
+      const { messages, conversation } = await visitors.sync(data.visitor.id, payload);
+      return { messages: urls.messages(messages), conversation };
+    }),
 
     typing: handler(schemas.visitorTyping, async (payload, { data }) => {
       await visitors.typing(data.visitor.id, payload.typing, payload.preview);
