@@ -296,7 +296,8 @@ describe.skipIf(!redis.run)('redis coordinator across processes', () => {
       await a.coord.increment('rate:stall', 10_000);
       expect(await a.coord.increment('rate:stall', 10_000)).toBe(2);
       // Redis keeps its data but answers nothing for a while: every command times out.
-      await admin.sendCommand(['CLIENT', 'PAUSE', String(COMMAND_TIMEOUT_MS * 2), 'ALL']);
+      // Long enough that both commands below time out even on a loaded machine.
+      await admin.sendCommand(['CLIENT', 'PAUSE', String(COMMAND_TIMEOUT_MS * 5), 'ALL']);
       expect(await a.coord.setAgentStatus('stall-1', 'away')).toMatchObject({ status: 'away' });
       // Answered by this process's own counter (Redis would say 3 once it wakes up).
       expect(await a.coord.increment('rate:stall', 10_000)).toBe(1);
