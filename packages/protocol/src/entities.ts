@@ -52,6 +52,14 @@ export type Conversation = {
   lastSeq: number;
   /** Extensions beyond the contract's floor. */
   visitorName?: string | null;
+  /**
+   * Delivery receipts: the highest seq each party has seen (a message delivered to a connected widget or
+   * console counts as seen), and when. A message is seen by the other party when its seq ≤ their seq.
+   */
+  visitorSeenSeq?: number;
+  visitorSeenAt?: string | null;
+  agentSeenSeq?: number;
+  agentSeenAt?: string | null;
   rating?: number | null;
   closedAt?: string | null;
 };
@@ -64,6 +72,8 @@ export type Agent = {
   maxChats: number;
   active: boolean;
   createdAt: string;
+  /** Email the agent when a chat is assigned to them while they are offline (their profile; default true). */
+  emailNotifications?: boolean;
 };
 
 /**
@@ -86,6 +96,20 @@ export const UPLOAD_TYPES = [
 ] as const;
 export type UploadType = (typeof UPLOAD_TYPES)[number];
 
+export const WEEK_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type WeekDay = (typeof WEEK_DAYS)[number];
+/** Local wall-clock times `HH:MM`; `end` may be `24:00` and is exclusive. */
+export type OpeningRange = { start: string; end: string };
+/**
+ * When a site answers: an IANA timezone, opening ranges per weekday (several per day), and holidays as
+ * whole local days (`YYYY-MM-DD`). A site without `hours` is always open.
+ */
+export type BusinessHours = {
+  timezone: string;
+  weekly: Record<WeekDay, OpeningRange[]>;
+  holidays: string[];
+};
+
 export type SiteSettings = {
   color: string;
   position: 'right' | 'left';
@@ -94,6 +118,8 @@ export type SiteSettings = {
   locale?: string | undefined;
   /** The attachment types visitors of the site may upload; every UPLOAD_TYPES entry when absent. */
   uploadTypes?: UploadType[] | undefined;
+  /** Business hours; absent: always open. */
+  hours?: BusinessHours | undefined;
 };
 
 export type Site = {
@@ -110,6 +136,10 @@ export type PublicSiteConfig = SiteSettings & {
   key: string;
   name: string;
   agentsOnline: boolean;
+  /** Inside business hours now (always true for a site without hours). */
+  open: boolean;
+  /** ISO 8601 instant of the next opening; null when open now or never opening. */
+  nextOpenAt: string | null;
 };
 
 export type PageContext = {

@@ -1,14 +1,17 @@
 import type { AckFn, AgentStatus, Conversation, Message, PageContext, VerifiedField } from './entities.js';
 import type {
   AgentMessageSend,
+  AgentMessagesSeen,
   AgentStatusPayload,
   AgentTyping,
   ConversationRate,
   ConversationRef,
   ConversationTransfer,
   MessagesSync,
+  VisitorConversationClose,
   VisitorIdentify,
   VisitorMessageSend,
+  VisitorMessagesSeen,
   VisitorTyping,
   VisitorUpdate,
 } from './schemas.js';
@@ -34,7 +37,9 @@ export type VisitorClientEvents = {
   ) => void;
   typing: (payload: VisitorTyping, ack?: AckFn) => void;
   'conversation:rate': (payload: ConversationRate, ack: AckFn<{ conversation: Conversation }>) => void;
-  'conversation:close': (payload: ConversationRef, ack: AckFn<{ conversation: Conversation }>) => void;
+  'conversation:close': (payload: VisitorConversationClose, ack: AckFn<{ conversation: Conversation }>) => void;
+  /** Delivery receipt for the visitor's open conversation (the ack is optional). */
+  'messages:seen': (payload: VisitorMessagesSeen, ack?: AckFn) => void;
   /** `ignored`: fields left as they were because the site signed them (an update never overwrites those). */
   'visitor:update': (payload: VisitorUpdate, ack: AckFn<{ ignored: ('name' | 'email')[] }>) => void;
   'visitor:context': (payload: PageContext, ack: AckFn) => void;
@@ -63,6 +68,8 @@ export type AgentClientEvents = {
   'conversation:transfer': (payload: ConversationTransfer, ack: AckFn<{ conversation: Conversation }>) => void;
   'conversation:close': (payload: ConversationRef, ack: AckFn<{ conversation: Conversation }>) => void;
   typing: (payload: AgentTyping, ack?: AckFn) => void;
+  /** Delivery receipt: the console showed the conversation up to `seq` (the ack is optional). */
+  'messages:seen': (payload: AgentMessagesSeen, ack?: AckFn) => void;
 };
 
 export type AgentServerEvents = {

@@ -9,7 +9,7 @@ export type RestRouteSpec = {
   query?: z.ZodType;
   body?: z.ZodType;
   /** The success status when it is not 200. 204 answers no body. */
-  status?: 201 | 204;
+  status?: 201 | 202 | 204;
 };
 
 /**
@@ -23,6 +23,10 @@ export const REST_ROUTES = {
   'POST /api/auth/logout': { access: 'agent' },
   'GET /api/me': { access: 'agent' },
   'POST /api/me/password': { access: 'agent', body: schemas.changePasswordBody },
+  'PATCH /api/me': { access: 'agent', body: schemas.updateMeBody },
+
+  /** A provider's inbound-email webhook; checks its own secret (PARLEY_INBOUND_WEBHOOK_SECRET). */
+  'POST /api/email/inbound': { access: 'public', body: schemas.inboundEmailBody, status: 202 },
 
   'GET /api/widget/config': { access: 'public', query: schemas.widgetConfigQuery },
 

@@ -43,6 +43,9 @@ export type RestResponses = {
   'POST /api/auth/logout': { ok: true };
   'GET /api/me': { agent: Agent };
   'POST /api/me/password': { ok: true };
+  'PATCH /api/me': { agent: Agent };
+  /** `duplicate`: that Message-ID was taken in before; `ignored`: an auto-reply or bounce, dropped. */
+  'POST /api/email/inbound': { status: 'appended' | 'duplicate' | 'ignored' };
   'GET /api/widget/config': PublicSiteConfig;
   'GET /api/sites': { sites: Site[] };
   'GET /api/sites/:id': { site: SiteWithSecret };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENT_STATUSES, LIMITS, ROLES, UPLOAD_TYPES } from './entities.js';
+import { AGENT_STATUSES, LIMITS, ROLES, UPLOAD_TYPES, WEEK_DAYS } from './entities.js';
 
 /** Zod schemas for every client→server payload. The server validates at the edge with these. */
 
@@ -31,6 +31,8 @@ export const visitorAuth = z.object({
    * the visitor's other tabs still do. Default true (every socket of the visitor gets every message).
    */
   echo: z.boolean().optional().catch(undefined),
+  /** A magic link's token (emails): the session becomes that link's visitor, on this new device too. */
+  resume: credential(1024).optional(),
 });
 
 export const pageContext = z.object({
@@ -65,6 +67,10 @@ export const conversationRate = z.object({
   comment: z.string().trim().max(LIMITS.commentMax).optional(),
 });
 export const conversationRef = z.object({ conversationId: id });
+/** The visitor closes; `transcript: true` asks for the conversation by email (to the visitor's email). */
+export const visitorConversationClose = z.object({ conversationId: id, transcript: z.boolean().optional() });
+/** Delivery receipt: everything up to `seq` reached the visitor's screen (their open conversation). */
+export const visitorMessagesSeen = z.object({ seq });
 export const visitorUpdate = z.object({
   name: name.optional(),
   email: email.optional(),
@@ -114,6 +120,8 @@ export const conversationTransfer = z.object({
   note: z.string().trim().max(LIMITS.noteMax).optional(),
 });
 export const agentTyping = z.object({ conversationId: id, typing: z.boolean() });
+/** Delivery receipt: the agent's console showed the conversation up to `seq`. */
+export const agentMessagesSeen = z.object({ conversationId: id, seq });
 
 // ---- HTTP ----
 export const loginBody = z.object({
@@ -138,6 +146,34 @@ const origin = z
     }
   }, 'must be an origin like https://example.com');
 
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM (00:00–24:00)');
+const openingRange = z
+  .strictObject({ start: clockTime, end: clockTime })
+  .refine((r) => r.start < r.end, 'start must be before end');
+const isTimezone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const localDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)), 'must be a real date');
+/** Business hours: an IANA timezone, up to 6 ranges per weekday, up to 366 holidays (local days). */
+export const businessHours = z.strictObject({
+  timezone: z.string().min(1).max(64).refine(isTimezone, 'must be an IANA timezone like Europe/Paris'),
+  weekly: z.strictObject(
+    Object.fromEntries(WEEK_DAYS.map((day) => [day, z.array(openingRange).max(6)])) as Record<
+      (typeof WEEK_DAYS)[number],
+      z.ZodArray<typeof openingRange>
+    >,
+  ),
+  holidays: z.array(localDay).max(366),
+});
+
 /** Strict: an unknown key is refused (a typo must not be dropped silently), as are the bodies below. */
 export const siteSettings = z.strictObject({
   color: z
@@ -149,6 +185,8 @@ export const siteSettings = z.strictObject({
   preChat: z.boolean().optional(),
   locale: z.string().max(35).optional(),
   uploadTypes: z.array(z.enum(UPLOAD_TYPES)).max(UPLOAD_TYPES.length).optional(),
+  /** null removes the hours (always open). */
+  hours: businessHours.nullable().optional(),
 });
 
 export const createSiteBody = z.strictObject({
@@ -177,6 +215,26 @@ export const updateAgentBody = z.object({
   password: z.string().min(8).max(1024).optional(),
 });
 
+/** `PATCH /api/me`: what agents change in their own profile. */
+export const updateMeBody = z.strictObject({ emailNotifications: z.boolean().optional() });
+
+/**
+ * `POST /api/email/inbound`: an inbound email as a provider's webhook posts it (docs/email.md), with
+ * `Authorization: Bearer <PARLEY_INBOUND_WEBHOOK_SECRET>`. Either `raw` (the RFC 5322 message) or the
+ * parsed fields; `to` must hold a reply address.
+ */
+export const inboundEmailBody = z.union([
+  z.strictObject({ raw: z.string().min(1).max(15_000_000) }),
+  z.strictObject({
+    messageId: z.string().min(1).max(998),
+    from: z.string().min(1).max(998),
+    to: z.array(z.string().min(1).max(998)).min(1).max(50),
+    subject: z.string().max(998).optional(),
+    text: z.string().max(1_000_000),
+    headers: z.record(z.string().max(200), z.string().max(998)).optional(),
+  }),
+]);
+
 export const listConversationsQuery = z.object({
   status: z.enum(['queued', 'assigned', 'closed', 'open']).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
@@ -189,6 +247,12 @@ export type MessagesSync = z.infer<typeof messagesSync>;
 export type VisitorTyping = z.infer<typeof visitorTyping>;
 export type ConversationRate = z.infer<typeof conversationRate>;
 export type ConversationRef = z.infer<typeof conversationRef>;
+export type VisitorConversationClose = z.infer<typeof visitorConversationClose>;
+export type VisitorMessagesSeen = z.infer<typeof visitorMessagesSeen>;
+export type AgentMessagesSeen = z.infer<typeof agentMessagesSeen>;
+export type BusinessHoursInput = z.infer<typeof businessHours>;
+export type UpdateMeBody = z.infer<typeof updateMeBody>;
+export type InboundEmailBody = z.infer<typeof inboundEmailBody>;
 export type VisitorUpdate = z.infer<typeof visitorUpdate>;
 export type VisitorIdentify = z.infer<typeof visitorIdentify>;
 export type IdentityClaims = z.infer<typeof identityClaims>;

@@ -57,6 +57,35 @@ const envSchema = z.object({
   PARLEY_UPLOAD_UNUSED_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** How often every process sweeps unused attachments (default 10 min). */
   PARLEY_UPLOAD_SWEEP_MS: z.coerce.number().int().positive().default(600_000),
+  /** Outgoing email (smtp://user:pass@host:587, smtps://…:465); unset: no email is sent (the outbox still fills). */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  /** Base of links in emails (magic links); default http://HOST:PORT. */
+  PARLEY_PUBLIC_URL: z.string().url().optional(),
+  /** The From of outgoing email; default "Parley <parley@<reply domain>>". */
+  PARLEY_EMAIL_FROM: z.string().min(3).max(300).optional(),
+  /** A visitor's unseen agent replies are emailed after this long (default 2 min). */
+  PARLEY_EMAIL_AFTER_MS: z.coerce.number().int().min(0).default(120_000),
+  /** Domain of reply addresses (reply+<conversation>.<signature>@<domain>); default the public URL's host. */
+  PARLEY_EMAIL_REPLY_DOMAIN: z.string().min(1).max(253).optional(),
+  /** How long a magic link in an email works (default 7 days). */
+  PARLEY_EMAIL_LINK_TTL_HOURS: z.coerce.number().positive().default(168),
+  /** First retry delay of a failed email; doubles with jitter up to an hour. */
+  PARLEY_EMAIL_RETRY_BASE_MS: z.coerce.number().int().positive().default(10_000),
+  /** How often every process looks for email to send (default 5 s). */
+  PARLEY_EMAIL_POLL_MS: z.coerce.number().int().positive().default(5_000),
+  /** Port of the in-process inbound SMTP listener (replies to Parley's emails); unset: not started. */
+  PARLEY_SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PARLEY_SMTP_INBOUND_HOST: z.string().min(1).optional(),
+  /** `POST /api/email/inbound` needs `Authorization: Bearer <this>`; unset, the webhook is off (404). */
+  PARLEY_INBOUND_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+  /** For previews and tests: the server's clock starts at this instant (ISO 8601) and runs on from there. */
+  PARLEY_NOW: z
+    .string()
+    .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date-time')
+    .optional(),
   PARLEY_STATIC_DIR: z.string().optional(),
   /** When set, `GET /metrics` needs `Authorization: Bearer <this>`; unset, it is open. */
   PARLEY_METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
@@ -93,6 +122,21 @@ export type Config = {
     unusedMs: number;
     sweepEveryMs: number;
   };
+  /** Email, both ways (docs/email.md). */
+  email: {
+    smtpUrl: string | undefined;
+    from: string | undefined;
+    afterMs: number;
+    replyDomain: string | undefined;
+    linkTtlMs: number;
+    retryBaseMs: number;
+    pollMs: number;
+    inbound: { port: number | undefined; host: string; webhookSecret: string | undefined };
+  };
+  /** Base of links in emails; undefined → http://HOST:PORT once listening. */
+  publicUrl: string | undefined;
+  /** PARLEY_NOW as epoch ms: the clock (domain/clock.ts) starts there. */
+  clockStart: number | undefined;
   logLevel: string;
   /** Root of the repository, where the widget and console builds live. */
   staticRoot: string | undefined;
@@ -150,6 +194,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       unusedMs: e.PARLEY_UPLOAD_UNUSED_MS,
       sweepEveryMs: e.PARLEY_UPLOAD_SWEEP_MS,
     },
+    email: {
+      smtpUrl: e.SMTP_URL,
+      from: e.PARLEY_EMAIL_FROM,
+      afterMs: e.PARLEY_EMAIL_AFTER_MS,
+      replyDomain: e.PARLEY_EMAIL_REPLY_DOMAIN,
+      linkTtlMs: e.PARLEY_EMAIL_LINK_TTL_HOURS * 3_600_000,
+      retryBaseMs: e.PARLEY_EMAIL_RETRY_BASE_MS,
+      pollMs: e.PARLEY_EMAIL_POLL_MS,
+      inbound: {
+        port: e.PARLEY_SMTP_INBOUND_PORT,
+        host: e.PARLEY_SMTP_INBOUND_HOST ?? e.HOST,
+        webhookSecret: e.PARLEY_INBOUND_WEBHOOK_SECRET,
+      },
+    },
+    publicUrl: e.PARLEY_PUBLIC_URL?.replace(/\/+$/, ''),
+    clockStart: e.PARLEY_NOW === undefined ? undefined : Date.parse(e.PARLEY_NOW),
     logLevel: e.LOG_LEVEL,
     staticRoot: e.PARLEY_STATIC_DIR,
     metricsToken: e.PARLEY_METRICS_TOKEN,

@@ -18,6 +18,7 @@ import { agentHandlers } from './routes/agent-routes.js';
 import { authHandlers } from './routes/auth-routes.js';
 import { cannedHandlers } from './routes/canned-routes.js';
 import { conversationHandlers } from './routes/conversation-routes.js';
+import { emailHandlers } from './routes/email-routes.js';
 import { createHealthRouter } from './routes/health-routes.js';
 import { moderationHandlers } from './routes/moderation-routes.js';
 import { siteHandlers } from './routes/site-routes.js';
@@ -69,6 +70,7 @@ export function createHttpApp(d: HttpDeps) {
     ...cannedHandlers(d.store),
     ...statsHandlers(d.store, d.coord),
     ...widgetHandlers(d.sites, d.coord),
+    ...emailHandlers(),
   } satisfies RestHandlers<RestRoute>;
   app.use(createRestRouter(d.auth, rest));
   app.use(createStaticRouter(d.staticRoot, d.store));

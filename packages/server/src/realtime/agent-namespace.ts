@@ -77,6 +77,9 @@ function agentHandlers({ chat, presence, urls }: AgentDeps) {
       await chat.agentTyping(agent, conversationId, typing);
       return {};
     }),
+
+    // Delivery receipts: recorded by the receipts work (issue 19); accepted and ignored until then.
+    'messages:seen': handler(schemas.agentMessagesSeen, async () => ({})),
   } satisfies HandlerTable<AgentClientEvents, AgentSocket>;
 }
 

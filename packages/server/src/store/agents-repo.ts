@@ -9,12 +9,14 @@ type AgentPatch = {
   maxChats?: number | undefined;
   active?: boolean | undefined;
   passwordHash?: string | undefined;
+  emailNotifications?: boolean | undefined;
 };
 
 async function updateAgent(db: SqlExecutor, id: string, patch: AgentPatch): Promise<Agent | null> {
   const rows = await db.query(
     `update agents set name = coalesce($2, name), role = coalesce($3, role), max_chats = coalesce($4, max_chats),
-       active = coalesce($5, active), password_hash = coalesce($6, password_hash)
+       active = coalesce($5, active), password_hash = coalesce($6, password_hash),
+       email_notifications = coalesce($7, email_notifications)
      where id = $1 returning *`,
     [
       id,
@@ -23,6 +25,7 @@ async function updateAgent(db: SqlExecutor, id: string, patch: AgentPatch): Prom
       patch.maxChats ?? null,
       patch.active ?? null,
       patch.passwordHash ?? null,
+      patch.emailNotifications ?? null,
     ],
   );
   return rows[0] ? toAgent(rows[0]) : null;

@@ -248,6 +248,40 @@ where c.agent_id is not null and c.status <> 'queued'
       'alter table messages add column if not exists has_attachments boolean not null default false',
     ],
   },
+  {
+    version: 10,
+    name: 'delivery receipts, email outbox, agent email preference',
+    statements: [
+      // Delivery receipts: the highest seq each party has seen, and when; emailed_seq: the highest agent
+      // reply already sent to the visitor by email (nobody gets mail twice for one reply).
+      'alter table conversations add column visitor_seen_seq integer not null default 0',
+      'alter table conversations add column visitor_seen_at timestamptz',
+      'alter table conversations add column agent_seen_seq integer not null default 0',
+      'alter table conversations add column agent_seen_at timestamptz',
+      'alter table conversations add column emailed_seq integer not null default 0',
+      'alter table agents add column email_notifications boolean not null default true',
+      // Durable outgoing email: one row per email, claimed by one process at a time (locked_until),
+      // retried with backoff (next_attempt_at), sent once: dedupe_key makes enqueueing idempotent.
+      `create table email_outbox (
+  id text primary key,
+  kind text not null,
+  dedupe_key text not null unique,
+  site_id text references sites(id) on delete cascade,
+  conversation_id text references conversations(id) on delete cascade,
+  to_address text not null,
+  payload jsonb not null default '{}',
+  status text not null default 'pending' check (status in ('pending', 'sent', 'cancelled', 'failed')),
+  attempts integer not null default 0,
+  next_attempt_at timestamptz not null default now(),
+  locked_until timestamptz,
+  last_error text,
+  message_id text,
+  sent_at timestamptz,
+  created_at timestamptz not null default now()
+)`,
+      "create index email_outbox_due on email_outbox(next_attempt_at) where status = 'pending'",
+    ],
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

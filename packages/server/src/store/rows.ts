@@ -50,6 +50,7 @@ export function toAgent(row: Row): Agent {
     maxChats: Number(row.max_chats),
     active: Boolean(row.active),
     createdAt: iso(row.created_at),
+    emailNotifications: row.email_notifications !== false,
   };
 }
 

@@ -1,7 +1,10 @@
-import type { Site, SiteSettings, SiteWithSecret } from '@parley/protocol';
+import type { BusinessHours, Site, SiteSettings, SiteWithSecret } from '@parley/protocol';
 import { newId, randomKey } from './ids.js';
 import { toSite } from './rows.js';
 import type { SqlDatabase } from './sql.js';
+
+/** Settings as written: a partial set, merged into the stored one; `hours: null` removes the hours. */
+export type SiteSettingsPatch = Partial<Omit<SiteSettings, 'hours'>> & { hours?: BusinessHours | null | undefined };
 
 export function sitesRepo(db: SqlDatabase) {
   const withSecret = (row: Record<string, unknown>): SiteWithSecret => ({
@@ -9,10 +12,10 @@ export function sitesRepo(db: SqlDatabase) {
     identitySecret: String(row.identity_secret),
   });
   return {
-    async create(input: { name: string; allowedOrigins: string[]; settings?: Partial<SiteSettings> }) {
+    async create(input: { name: string; allowedOrigins: string[]; settings?: SiteSettingsPatch }) {
       const rows = await db.query(
         `insert into sites (id, key, name, allowed_origins, settings, identity_secret)
-         values ($1, $2, $3, $4, $5, $6) returning *`,
+         values ($1, $2, $3, $4, jsonb_strip_nulls($5::jsonb), $6) returning *`,
         [newId(), randomKey(16), input.name, input.allowedOrigins, JSON.stringify(input.settings ?? {}), randomKey(40)],
       );
       return withSecret(rows[0]!);
@@ -37,12 +40,12 @@ export function sitesRepo(db: SqlDatabase) {
       patch: {
         name?: string | undefined;
         allowedOrigins?: string[] | undefined;
-        settings?: Partial<SiteSettings> | undefined;
+        settings?: SiteSettingsPatch | undefined;
       },
     ): Promise<SiteWithSecret | null> {
       const rows = await db.query(
         `update sites set name = coalesce($2, name), allowed_origins = coalesce($3, allowed_origins),
-           settings = settings || coalesce($4::jsonb, '{}'::jsonb)
+           settings = jsonb_strip_nulls(settings || coalesce($4::jsonb, '{}'::jsonb))
          where id = $1 returning *`,
         [id, patch.name ?? null, patch.allowedOrigins ?? null, patch.settings ? JSON.stringify(patch.settings) : null],
       );

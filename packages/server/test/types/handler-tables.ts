@@ -25,7 +25,8 @@ const visitorTable = {
   'messages:sync': visitor(schemas.messagesSync, () => ({ messages: [message], conversation: null })),
   typing: visitor(schemas.visitorTyping, () => ({})),
   'conversation:rate': visitor(schemas.conversationRate, () => ({ conversation })),
-  'conversation:close': visitor(schemas.conversationRef, () => ({ conversation })),
+  'conversation:close': visitor(schemas.visitorConversationClose, () => ({ conversation })),
+  'messages:seen': visitor(schemas.visitorMessagesSeen, () => ({})),
   'visitor:update': visitor(schemas.visitorUpdate, () => ({ ignored: ['name' as const] })),
   'visitor:context': visitor(schemas.visitorContext, () => ({})),
   'visitor:identify': visitor(schemas.visitorIdentify, async () => ({ session })),
@@ -80,6 +81,7 @@ const agentTable = {
   'conversation:transfer': agent(schemas.conversationTransfer, () => ({ conversation })),
   'conversation:close': agent(schemas.conversationRef, () => ({ conversation })),
   typing: agent(schemas.agentTyping, () => ({})),
+  'messages:seen': agent(schemas.agentMessagesSeen, () => ({})),
 } satisfies HandlerTable<AgentClientEvents, AgentSocket>;
 
 const agentMisspelled = {

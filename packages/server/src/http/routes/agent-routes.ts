@@ -2,11 +2,18 @@ import type { RestRoute } from '@parley/protocol';
 import type { Coordinator } from '../../coord/coordinator.js';
 import type { AuthService } from '../../domain/auth-service.js';
 import type { ChatService } from '../../domain/chat-service.js';
+import { refuse } from '../../domain/errors.js';
 import type { Store } from '../../store/store.js';
 import type { RestHandlers } from '../rest-router.js';
 
 export function agentHandlers(store: Store, auth: AuthService, coord: Coordinator, chat: ChatService) {
   return {
+    /** The agent's own profile settings (today: email when a chat is assigned while they are offline). */
+    'PATCH /api/me': async ({ agent, body }) => {
+      const updated = await store.agents.update(agent.id, body);
+      if (!updated) throw refuse('not_found', 'no such agent');
+      return { agent: updated };
+    },
     /** Every agent with live status and load (for transfer pickers and the supervisor floor view). */
     'GET /api/agents': async () => {
       const [agents, loads] = await Promise.all([store.agents.list(), store.agents.loads()]);
