@@ -12,6 +12,7 @@ import { AttachmentSweeper } from './domain/attachment-sweeper.js';
 import { AttachmentUrls } from './domain/attachment-urls.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
+import { clockFrom } from './domain/clock.js';
 import { ModerationService } from './domain/moderation-service.js';
 import { PresenceService } from './domain/presence-service.js';
 import { Reassigner } from './domain/reassigner.js';
@@ -60,6 +61,7 @@ export async function startParley(config: Config, log: Logger) {
   const urls = new AttachmentUrls(await store.settings.getOrInit('attachment_url_secret', newToken()));
   const attachments = new AttachmentService(store, coord, urls, { visitorUploads: config.uploads.visitorLimit });
   const sites = new SiteCache(store);
+  const clock = clockFrom(config.clockStart);
   const inFlight = new InFlight();
   let stopping = false;
   // Usable: bootstrap is done (the first admin and the default site exist). Until then HTTP answers 503
@@ -133,6 +135,7 @@ export async function startParley(config: Config, log: Logger) {
     chat,
     moderation,
     sites,
+    clock,
     attachments,
     tokens,
     metrics,

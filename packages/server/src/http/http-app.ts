@@ -6,6 +6,7 @@ import type { Coordinator } from '../coord/coordinator.js';
 import type { AttachmentService } from '../domain/attachment-service.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
+import type { Clock } from '../domain/clock.js';
 import type { ModerationService } from '../domain/moderation-service.js';
 import type { SiteCache } from '../domain/site-cache.js';
 import type { VisitorTokens } from '../domain/visitor-tokens.js';
@@ -36,6 +37,8 @@ export type HttpDeps = {
   chat: ChatService;
   moderation: ModerationService;
   sites: SiteCache;
+  /** The server's clock (PARLEY_NOW): business hours. */
+  clock: Clock;
   attachments: AttachmentService;
   tokens: VisitorTokens;
   metrics: Metrics;
@@ -69,7 +72,7 @@ export function createHttpApp(d: HttpDeps) {
     ...moderationHandlers(d.moderation),
     ...cannedHandlers(d.store),
     ...statsHandlers(d.store, d.coord),
-    ...widgetHandlers(d.sites, d.coord),
+    ...widgetHandlers(d.sites, d.coord, d.clock),
     ...emailHandlers(),
   } satisfies RestHandlers<RestRoute>;
   app.use(createRestRouter(d.auth, rest));
