@@ -11,7 +11,7 @@ import { BUDGET, ENCODINGS, measure, report } from '../scripts/size.mjs';
 /**
  * Builds the widget into a temp dir and holds what the server sends from it (the build's .br and .gz
  * variants) to the budget, for each encoding: loader ≤ 3 KB; loader + app + one locale ≤ 30 KB; each part
- * fetched on first use only (attachments, rating) ≤ 8 KB on its own.
+ * fetched on first use only (attachments, rating, closed notice) ≤ 8 KB on its own.
  * packages/server/test/compression.test.ts checks the same figures as received from a running server.
  */
 
@@ -67,8 +67,8 @@ describe('widget size budget, bytes on the wire', () => {
 
   it.each(encodings)(`each part loaded on first use is at most ${BUDGET.lazy} bytes as sent with %s`, (encoding) => {
     const lazy = m[encoding]!.lazy;
-    // what is not needed to chat stays out of the app: files and the rating form
-    expect(Object.keys(lazy).sort()).toEqual(['RatingForm', 'attachments']);
+    // what is not needed to chat stays out of the app: files, the rating form, the closed/offline notice
+    expect(Object.keys(lazy).sort()).toEqual(['OfflineNotice', 'RatingForm', 'attachments']);
     for (const [name, l] of Object.entries(lazy)) expect(l.bytes, name).toBeLessThanOrEqual(BUDGET.lazy);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachStrings } from './attach-strings';
+import { closedStrings, formatOpening } from './closed-strings';
 import { openChatLabel, pickLocale } from './launcher-strings';
 import { format, isRtl, type Strings, SUPPORTED_LOCALES } from './locales';
 import ar from './locales/ar';
@@ -16,6 +17,7 @@ describe('locale table', () => {
     expect(Object.keys(tables).sort()).toEqual([...SUPPORTED_LOCALES].sort());
     expect(Object.keys(openChatLabel).sort()).toEqual([...SUPPORTED_LOCALES].sort());
     expect(Object.keys(attachStrings).sort()).toEqual([...SUPPORTED_LOCALES].sort());
+    expect(Object.keys(closedStrings).sort()).toEqual([...SUPPORTED_LOCALES].sort());
   });
 
   for (const [locale, table] of Object.entries(tables)) {
@@ -31,16 +33,20 @@ describe('locale table', () => {
       expect(openChatLabel[locale]).toBe(table.openChat);
     });
 
-    it(`${locale}: the attachments chunk has every string of en, with the same placeholders`, () => {
-      const attach = attachStrings[locale]!;
-      expect(Object.keys(attach).sort()).toEqual(Object.keys(attachStrings.en!).sort());
-      for (const [key, value] of Object.entries(attach)) {
-        expect(value.trim(), `${locale}.${key}`).not.toBe('');
-        expect(placeholders(value), `${locale}.${key}`).toEqual(
-          placeholders(attachStrings.en![key as keyof typeof attach]),
-        );
-      }
-    });
+    it.each([
+      ['attachments', attachStrings],
+      ['closed notice', closedStrings],
+    ] as [string, Record<string, Record<string, string>>][])(
+      `${locale}: the %s chunk has every string of en, with the same placeholders`,
+      (_, table) => {
+        const chunk = table[locale]!;
+        expect(Object.keys(chunk).sort()).toEqual(Object.keys(table.en!).sort());
+        for (const [key, value] of Object.entries(chunk)) {
+          expect(value.trim(), `${locale}.${key}`).not.toBe('');
+          expect(placeholders(value), `${locale}.${key}`).toEqual(placeholders(table.en![key]!));
+        }
+      },
+    );
   }
 
   it('is actually translated (not copies of English)', () => {
@@ -63,6 +69,25 @@ describe('pickLocale', () => {
   it('marks Arabic as right-to-left', () => {
     expect(isRtl('ar')).toBe(true);
     expect(SUPPORTED_LOCALES.filter(isRtl)).toEqual(['ar']);
+  });
+});
+
+describe('formatOpening', () => {
+  const monday9 = '2026-12-07T09:00:00Z';
+  const sunday = Date.parse('2026-12-06T12:00:00Z');
+
+  it('names the weekday and time of the next opening in the visitor’s regional format', () => {
+    // the runner's timezone is the visitor's: compare with the same Intl call made here
+    const hour = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit' }).format(Date.parse(monday9));
+    expect(formatOpening(monday9, 'en', sunday, 'en-US')).toContain(hour);
+    expect(formatOpening(monday9, 'en', sunday, 'en-US')).toMatch(/day/);
+    expect(formatOpening(monday9, 'en', sunday, 'en-GB')).not.toMatch(/AM|PM/);
+    expect(formatOpening(monday9, 'de', sunday, 'en-US')).toMatch(/tag|woch/i); // German weekday, not English
+  });
+
+  it('adds the date when the opening is more than six days away', () => {
+    expect(formatOpening(monday9, 'en', sunday, 'en-US')).not.toMatch(/December/);
+    expect(formatOpening('2026-12-14T09:00:00Z', 'en', sunday, 'en-US')).toMatch(/December 1[34]/);
   });
 });
 
