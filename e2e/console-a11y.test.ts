@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditPage } from './helpers/axe.js';
 import { type Browser, chromiumAvailable, launchBrowser, type Page } from './helpers/browser.js';
 import { connectVisitor, createAgent, type TestAgent, type TestVisitor } from './helpers/console-people.js';
 import { consoleLogin, ensureConsoleBuilt, setConsoleStatus } from './helpers/console-server.js';
@@ -13,28 +13,6 @@ import { type ParleyServer, SCREENSHOT_DIR, startServer } from './helpers/server
  * serious or critical violation on each of its screens: login, inbox, a conversation holding visitor and
  * agent messages, an internal note, system lines and a handover banner, the dashboard and the settings.
  */
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: unknown; summary?: string }[] };
-
-/** Runs axe on the whole page; returns the serious and critical violations, with where they are. */
-async function auditPage(page: Page): Promise<Violation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    type Axe = { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> };
-    const res = await (window as unknown as { axe: Axe }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return res.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, summary: (n as { failureSummary?: string }).failureSummary })),
-    }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
 
 const hasChromium = chromiumAvailable();
 

@@ -9,14 +9,17 @@ export type WidgetStack = { server: ParleyServer; host: HostPage; browser: Brows
 /**
  * Registers the set-up most widget suites share: a host page on an origin of its own, a Parley server that
  * allows it, the admin's token, the default site the host page embeds, and Chromium. Hooks registered after
- * this call run after its set-up and before its teardown.
+ * this call run after its set-up and before its teardown. `env`: the server's extra settings (PARLEY_NOW…).
  */
-export function useWidgetStack(options: { beforeServer?: () => void } = {}): WidgetStack {
+export function useWidgetStack(options: { beforeServer?: () => void; env?: Record<string, string> } = {}): WidgetStack {
   const stack = {} as WidgetStack;
   beforeAll(async () => {
     options.beforeServer?.();
     stack.host = await startHostPage();
-    stack.server = await startServer({ siteOrigins: [stack.host.origin] });
+    stack.server = await startServer({
+      siteOrigins: [stack.host.origin],
+      ...(options.env ? { env: options.env } : {}),
+    });
     stack.token = await stack.server.login();
     const { sites } = await stack.server.api('GET /api/sites', { token: stack.token });
     stack.site = sites[0]!;

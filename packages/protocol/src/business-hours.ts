@@ -6,6 +6,17 @@ import { type BusinessHours, WEEK_DAYS, type WeekDay } from './entities.js';
  * widget config) and the console (the settings preview).
  */
 
+/** Whether `zone` is an IANA timezone this runtime knows (Intl accepts it). */
+export function isTimezone(zone: string): boolean {
+  if (!zone) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A local wall time in the site's zone: the calendar day, its weekday, and minutes since midnight. */
 type Wall = { day: string; weekday: WeekDay; minutes: number; asUtc: number };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimezone } from './business-hours.js';
 import { AGENT_STATUSES, LIMITS, ROLES, UPLOAD_TYPES, WEEK_DAYS } from './entities.js';
 
 /** Zod schemas for every client→server payload. The server validates at the edge with these. */
@@ -150,14 +151,6 @@ const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be
 const openingRange = z
   .strictObject({ start: clockTime, end: clockTime })
   .refine((r) => r.start < r.end, 'start must be before end');
-const isTimezone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 const localDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)

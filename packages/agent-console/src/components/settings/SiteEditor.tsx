@@ -1,4 +1,4 @@
-import type { SiteSettings } from '@parley/protocol';
+import type { BusinessHours, SiteSettings } from '@parley/protocol';
 import { LIMITS } from '@parley/protocol/entities';
 import type { SiteWithSecret } from '@parley/protocol/rest';
 import { useEffect, useState } from 'preact/hooks';
@@ -7,6 +7,7 @@ import { api } from '../../transport/api.js';
 import { Icon } from '../Icon.js';
 import { copy } from './copy.js';
 import { FormFooter } from './FormFooter.js';
+import { HoursEditor } from './HoursEditor.js';
 import { originsFrom } from './origins.js';
 
 export function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void }) {
@@ -18,6 +19,7 @@ export function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void })
     position: 'right' as SiteSettings['position'],
     greeting: '',
     preChat: false,
+    hours: null as BusinessHours | null,
   });
   const [showSecret, setShowSecret] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -34,6 +36,7 @@ export function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void })
           position: site.settings.position,
           greeting: site.settings.greeting,
           preChat: site.settings.preChat,
+          hours: site.settings.hours ?? null,
         });
       } catch (err) {
         setError(errorText(err));
@@ -57,6 +60,8 @@ export function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void })
             position: draft.position,
             greeting: draft.greeting.trim(),
             preChat: draft.preChat,
+            // null: no hours, always open; a holiday row left empty is dropped
+            hours: draft.hours && { ...draft.hours, holidays: draft.hours.holidays.filter(Boolean) },
           },
         },
       });
@@ -173,6 +178,13 @@ export function SiteEditor({ id, onSaved }: { id: string; onSaved: () => void })
             <small class="muted">Ask for name and email before the first message</small>
           </span>
         </label>
+        <HoursEditor
+          hours={draft.hours}
+          onChange={(hours) => {
+            set({ hours });
+            setError(null); // a refusal of the hours is about what was just changed
+          }}
+        />
       </div>
       <section class="secret">
         <h3>
