@@ -1,19 +1,9 @@
-import type { BusinessHours, OpeningRange, WeekDay } from '@parley/protocol';
+import type { BusinessHours } from '@parley/protocol';
 import { WEEK_DAYS } from '@parley/protocol/entities';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Icon } from '../Icon.js';
+import { HoursDay, NINE_TO_FIVE } from './HoursDay.js';
 import { hoursPreview, timezones } from './hours-preview.js';
-
-const DAY_NAMES: Record<WeekDay, string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
-const NINE_TO_FIVE: OpeningRange = { start: '09:00', end: '17:00' };
 
 /** What switching business hours on starts from: the browser's timezone, Monday to Friday 09:00–17:00. */
 function defaultHours(): BusinessHours {
@@ -35,6 +25,7 @@ export function HoursEditor({
   const root = useRef<HTMLFieldSetElement>(null);
   // where focus goes once the list has re-rendered (after adding or removing a row)
   const [focus, setFocus] = useState<string | null>(null);
+  const zones = useMemo(timezones, []);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -46,8 +37,6 @@ export function HoursEditor({
     setFocus(null);
   }, [focus]);
 
-  const setDay = (day: WeekDay, ranges: OpeningRange[]) =>
-    hours && onChange({ ...hours, weekly: { ...hours.weekly, [day]: ranges } });
   const setHolidays = (holidays: string[]) => hours && onChange({ ...hours, holidays });
   return (
     <fieldset class="hours span-2" ref={root} aria-describedby={hours ? 'hours-preview' : undefined}>
@@ -83,85 +72,21 @@ export function HoursEditor({
               onInput={(e) => onChange({ ...hours, timezone: (e.currentTarget as HTMLInputElement).value.trim() })}
             />
             <datalist id="hours-timezones">
-              {timezones().map((z) => (
+              {zones.map((z) => (
                 <option key={z} value={z} />
               ))}
             </datalist>
           </label>
           <div class="hours-week">
-            {WEEK_DAYS.map((day) => {
-              const ranges = hours.weekly[day];
-              const name = DAY_NAMES[day];
-              return (
-                <fieldset key={day} class="hours-day" data-testid={`hours-${day}`}>
-                  <legend>{name}</legend>
-                  <div class="hours-ranges">
-                    {ranges.length === 0 && <span class="muted small">Closed</span>}
-                    {ranges.map((range, i) => {
-                      const edit = (patch: Partial<OpeningRange>) =>
-                        setDay(
-                          day,
-                          ranges.map((r, j) => (j === i ? { ...r, ...patch } : r)),
-                        );
-                      return (
-                        <span key={i} class="hours-range">
-                          <input
-                            class="mono hours-time"
-                            aria-label={`${name}, range ${i + 1} opens`}
-                            placeholder="09:00"
-                            inputMode="numeric"
-                            maxLength={5}
-                            data-focus={`${day}-${i}`}
-                            value={range.start}
-                            onInput={(e) => edit({ start: (e.currentTarget as HTMLInputElement).value.trim() })}
-                          />
-                          <span aria-hidden="true">–</span>
-                          <input
-                            class="mono hours-time"
-                            aria-label={`${name}, range ${i + 1} closes`}
-                            placeholder="17:00"
-                            inputMode="numeric"
-                            maxLength={5}
-                            value={range.end}
-                            onInput={(e) => edit({ end: (e.currentTarget as HTMLInputElement).value.trim() })}
-                          />
-                          <button
-                            type="button"
-                            class="btn btn-sm"
-                            aria-label={`Remove ${name} ${range.start}–${range.end}`}
-                            title="Remove"
-                            onClick={() => {
-                              setDay(
-                                day,
-                                ranges.filter((_, j) => j !== i),
-                              );
-                              setFocus(`${day}-add`);
-                            }}
-                          >
-                            <Icon name="trash" size={14} />
-                          </button>
-                        </span>
-                      );
-                    })}
-                    {ranges.length < 6 && (
-                      <button
-                        type="button"
-                        class="btn btn-sm"
-                        data-focus={`${day}-add`}
-                        aria-label={`Add opening hours on ${name}`}
-                        onClick={() => {
-                          const last = ranges.at(-1);
-                          setDay(day, [...ranges, last ? { start: last.end, end: '24:00' } : NINE_TO_FIVE]);
-                          setFocus(`${day}-${ranges.length}`);
-                        }}
-                      >
-                        <Icon name="plus" size={14} /> Add
-                      </button>
-                    )}
-                  </div>
-                </fieldset>
-              );
-            })}
+            {WEEK_DAYS.map((day) => (
+              <HoursDay
+                key={day}
+                day={day}
+                ranges={hours.weekly[day]}
+                onChange={(ranges) => onChange({ ...hours, weekly: { ...hours.weekly, [day]: ranges } })}
+                focusNext={setFocus}
+              />
+            ))}
           </div>
           <fieldset class="hours-day">
             <legend>Holidays</legend>
