@@ -130,7 +130,14 @@ export async function startParley(config: Config, log: Logger) {
     site: config.siteMessageLimit,
   });
   let listeningPort = config.port;
-  const inbound = new InboundEmailService(store, chat, moderation, links, () => ownAddresses(config, listeningPort), log);
+  const inbound = new InboundEmailService(
+    store,
+    chat,
+    moderation,
+    links,
+    () => ownAddresses(config, listeningPort),
+    log,
+  );
   const presence = new PresenceService(coord, notifier, chat.router, log);
   installAgentNamespace(agentNs, { ...ctx, chat, auth, presence, urls });
   installVisitorNamespace(visitorNs, { ...ctx, config, visitors, urls });

@@ -26,7 +26,7 @@ async function fixture(name: string): Promise<InboundMail> {
 
 describe('the text of an emailed reply', () => {
   it.each([
-    ['gmail.eml', 'Thanks! The order number is 4711 — it still hasn\'t shipped.\n\nCould you check?'],
+    ['gmail.eml', "Thanks! The order number is 4711 — it still hasn't shipped.\n\nCould you check?"],
     ['outlook.eml', 'Hello,\n\nYes, please cancel it. Grüße from München.\n\nBest regards\nBob'],
     ['outlook-original-message.eml', 'Works now, thank you.'],
     ['apple-mail-iphone.eml', 'Perfect, see you tomorrow 👍'],
@@ -116,5 +116,23 @@ describe('the idempotency key of an emailed reply', () => {
     expect(mailClientId(again)).toBe(mailClientId(mail));
     const other = Buffer.from(`From: ann@example.com\r\nTo: ${REPLY}\r\n\r\nhello!\r\n`);
     expect(mailClientId(mailFromParsed(await simpleParser(other), other))).not.toBe(mailClientId(mail));
+  });
+});
+
+describe('phone and app footers', () => {
+  it.each([
+    ['Sent from my iPhone'],
+    ['Sent from my Galaxy'],
+    ['Get Outlook for Android'],
+    ['Sent from Mail for Windows'],
+    ['Envoyé de mon iPhone'],
+    ['Von meinem iPhone gesendet'],
+    ['Enviado desde mi móvil'],
+  ])('"%s" is cut', (footer) => {
+    expect(replyText(`Yes please.\n\n${footer}\n`)).toBe('Yes please.');
+  });
+
+  it('a sentence that starts the same way is kept', () => {
+    expect(replyText('Sent from my work address, sorry.\nThanks')).toBe('Sent from my work address, sorry.\nThanks');
   });
 });

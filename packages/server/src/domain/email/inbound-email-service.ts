@@ -17,7 +17,7 @@ const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])
 
 /** At most `max` UTF-16 units, never cutting a surrogate pair; free of what the store cannot hold. */
 function storable(text: string, max: number): string {
-  let cut = text.replace(/\u0000/g, '').replace(LONE_SURROGATES, '\uFFFD');
+  let cut = text.replaceAll('\u0000', '').replace(LONE_SURROGATES, '\uFFFD');
   if (cut.length > max) {
     cut = cut.slice(0, max);
     if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
@@ -54,11 +54,19 @@ export class InboundEmailService {
 
   /** Whether an address is a genuine reply address (the SMTP listener refuses others at RCPT TO). */
   isReplyAddress(address: string): boolean {
-    return this.links.conversationOf(address) !== null;
+    return this.conversationOf(address) !== null;
+  }
+
+  /**
+   * The conversation of a reply address. Conversation ids are lower-case UUIDs, so an address whose case
+   * a mail system changed is read in lower case: still the genuine address, as its signature then shows.
+   */
+  private conversationOf(address: string): string | null {
+    return this.links.conversationOf(address.toLowerCase());
   }
 
   async receive(mail: InboundMail, via: 'smtp' | 'webhook'): Promise<InboundResult> {
-    const conversationId = mail.recipients.map((r) => this.links.conversationOf(r)).find((id) => id !== null);
+    const conversationId = mail.recipients.map((r) => this.conversationOf(r)).find((id) => id !== null);
     const ignore = (reason: string) => {
       this.log.info({ via, conversationId, reason }, 'inbound email ignored');
       return 'ignored' as const;

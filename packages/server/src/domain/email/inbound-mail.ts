@@ -39,6 +39,13 @@ const flatAddresses = (field: AddressObject | AddressObject[] | undefined): stri
     .filter(Boolean)
     .map((a) => a.toLowerCase());
 
+/** A raw header line's value, unfolded. */
+const headerValue = (line: string) =>
+  line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
+
 const stripBrackets = (id: string) => id.trim().replace(/^<|>$/g, '').trim() || null;
 
 /** A message parsed by mailparser, with the SMTP envelope when it came over SMTP. */
@@ -48,8 +55,7 @@ export function mailFromParsed(
   envelope?: { from: string; to: string[] },
 ): InboundMail {
   const headers = new Map<string, string>();
-  for (const { key, line } of parsed.headerLines)
-    if (!headers.has(key)) headers.set(key, line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  for (const { key, line } of parsed.headerLines) if (!headers.has(key)) headers.set(key, headerValue(line));
   const headerAddresses = (name: string) => addressesIn(headers.get(name) ?? '');
   return {
     messageId: parsed.messageId ? stripBrackets(parsed.messageId) : null,

@@ -18,9 +18,12 @@ const HEADER_SENT_OR_DATE =
   /^\s*\*?(?:sent|date|envoyé|gesendet|datum|enviado|inviato|verzonden|data|skickat|wysłano)\s*\*?\s*:/i;
 /** "-- " on its own line (RFC 3676); some clients drop the trailing space. */
 const SIGNATURE_DELIMITER = /^--\s?$/;
-/** The line phones and webmail add under a reply. */
-const SENT_FROM_DEVICE =
-  /^\s*(?:sent from my\b|sent from (?:mail|outlook|yahoo mail)\b|get outlook for\b|envoyé de mon\b|envoyé depuis mon\b|von meinem\b.*\bgesendet\b|gesendet von meinem\b|enviado desde mi\b|enviado do meu\b|inviato da\b|verzonden vanaf\b|verstuurd vanaf\b|skickat från\b)/i;
+/** The line phones and mail apps add under a reply: a short line naming a device or an app. */
+const SENT_FROM =
+  /^(?:sent from|sent with|get outlook for|envoyé de|envoyé depuis|von meinem|gesendet von|enviado desde|enviado do|inviato da|verzonden (?:vanaf|met)|verstuurd vanaf|skickat från)\b/i;
+const DEVICE_OR_APP =
+  /\b(?:iphone|ipad|ipod|android|mobile|smartphone|samsung|galaxy|blackberry|huawei|pixel|xiaomi|oneplus|nokia|motorola|tablet|outlook|yahoo mail|mail for windows|gmail|proton ?mail|handy|móvil|celular|cellulare)\b/i;
+const sentFromDevice = (line: string) => line.length <= 80 && SENT_FROM.test(line) && DEVICE_OR_APP.test(line);
 
 /** The index of the first line of quoted history or signature, or lines.length when there is none. */
 function endOfReply(lines: string[]): number {
@@ -28,7 +31,7 @@ function endOfReply(lines: string[]): number {
     const line = lines[i]!.trim();
     const next = lines[i + 1]?.trim() ?? '';
     if (ATTRIBUTION.test(line) || (line && ATTRIBUTION.test(`${line} ${next}`))) return i;
-    if (ORIGINAL_MESSAGE.test(line) || SIGNATURE_DELIMITER.test(lines[i]!) || SENT_FROM_DEVICE.test(line)) return i;
+    if (ORIGINAL_MESSAGE.test(line) || SIGNATURE_DELIMITER.test(lines[i]!) || sentFromDevice(line)) return i;
     if (UNDERSCORES.test(line) && HEADER_FROM.test(next)) return i;
     if (HEADER_FROM.test(line) && lines.slice(i + 1, i + 5).some((l) => HEADER_SENT_OR_DATE.test(l))) return i;
   }
