@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { EmailLinks } from '../../src/domain/email-links.js';
 import { openStore } from '../../src/store/store.js';
@@ -12,9 +13,9 @@ export const REPLY_DOMAIN = 'chat.example.test';
  * Puts a known email link secret into a database before the server starts on it, so the test can make the
  * reply addresses the server's own emails would carry (the server keeps the secret it finds).
  */
-export async function seedEmailLinks(db: { dataDir: string; databaseUrl?: string }): Promise<EmailLinks> {
+export async function seedEmailLinks(db: { dataDir: string } | { databaseUrl: string }): Promise<EmailLinks> {
   const secret = randomBytes(32).toString('base64url');
-  const store = await openStore(db);
+  const store = await openStore('dataDir' in db ? db : { databaseUrl: db.databaseUrl, dataDir: 'unused' });
   try {
     return new EmailLinks(await store.settings.getOrInit('email_link_secret', secret));
   } finally {
@@ -30,7 +31,7 @@ export function inboundSmtpPort(server: RunningServer): number {
 }
 
 /** Sends one email over real SMTP (one connection) and resolves with the server's final answer. */
-export async function sendEmail(port: number, mail: SMTPTransport.Options): Promise<SMTPTransport.SentMessageInfo> {
+export async function sendEmail(port: number, mail: Mail.Options): Promise<SMTPTransport.SentMessageInfo> {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   try {
     return await transport.sendMail(mail);
@@ -40,7 +41,7 @@ export async function sendEmail(port: number, mail: SMTPTransport.Options): Prom
 }
 
 /** The SMTP reply code an email was refused with (nodemailer's error), or the accepted answer. */
-export async function smtpOutcome(port: number, mail: SMTPTransport.Options): Promise<string> {
+export async function smtpOutcome(port: number, mail: Mail.Options): Promise<string> {
   try {
     return (await sendEmail(port, mail)).response;
   } catch (error) {
