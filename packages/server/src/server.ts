@@ -133,6 +133,7 @@ export async function startParley(config: Config, log: Logger) {
   const inbound = new InboundEmailService(
     store,
     chat,
+    visitors,
     moderation,
     links,
     () => ownAddresses(config, listeningPort),

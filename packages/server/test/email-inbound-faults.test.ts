@@ -95,6 +95,22 @@ describe('inbound email during a PostgreSQL outage', () => {
       expect(texts.filter((t) => t === 'Sent during the outage')).toHaveLength(1);
       expect(texts.filter((t) => t === 'Posted during the outage')).toHaveLength(1);
     });
+    // Replies count against the visitor's message rate like widget messages (default 20 per 10 s).
+    const flood = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        api(server.url, '/api/email/inbound', {
+          body: { ...fields, messageId: `<flood-${i}@mail.example>`, text: `flood ${i}` },
+          headers: { authorization: `Bearer ${WEBHOOK_SECRET}` },
+        }),
+      ),
+    );
+    const limited = flood.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]!.body.error.code).toBe('rate_limited');
+    const appended = flood.filter((r) => r.status === 202 && r.body.status === 'appended').length;
+    expect(appended + limited.length).toBe(25);
+    const stored = await api(server.url, `/api/conversations/${conversationId}/messages`, { token: admin });
+    expect(stored.body.messages.filter((m: Message) => m.text.startsWith('flood '))).toHaveLength(appended);
     // The process never crashed.
     expect(server.proc.exitCode).toBeNull();
   });

@@ -183,6 +183,23 @@ describe('replies by SMTP', () => {
     expect(seen.map((m) => m.text)).toContain('Sent from my work address');
   });
 
+  it("a blocked visitor's replies are dropped; garbage never harms the listener", async () => {
+    const { conversationId, replyTo } = await chattingVisitor();
+    const blocked = await api(server.url, `/api/conversations/${conversationId}/block`, { token: admin, body: {} });
+    expect(blocked.status).toBe(201);
+    expect(await smtpOutcome(smtpPort, reply(replyTo, '<blocked@mail.example>', 'Let me back in'))).toContain(
+      '(ignored)',
+    );
+    const garbage = { envelope: { from: 'x@example.com', to: replyTo }, raw: '\u0000\u0001 not a mail \r\n\r\n' };
+    expect(await smtpOutcome(smtpPort, garbage)).toContain('(ignored)');
+    const stored = await api(server.url, `/api/conversations/${conversationId}/messages`, { token: admin });
+    expect(stored.body.messages.map((m: Message) => m.text)).not.toContain('Let me back in');
+    // The block also covers the visitor's address (127.0.0.1, every test visitor's): lift it.
+    const { blocks } = (await api(server.url, '/api/blocks', { token: admin })).body as { blocks: { id: string }[] };
+    for (const block of blocks)
+      expect((await api(server.url, `/api/blocks/${block.id}`, { method: 'DELETE', token: admin })).status).toBe(204);
+  });
+
   it('a reply to a closed conversation opens a new one for the same visitor, as the widget does', async () => {
     const { visitor, conversationId, replyTo } = await chattingVisitor();
     await ok(emit(visitor.socket, 'conversation:close', { conversationId }));
@@ -279,10 +296,21 @@ describe('POST /api/email/inbound (a provider webhook)', () => {
     expect((await post(forged)).body).toEqual({ status: 'ignored' });
     const auto = { ...fields, messageId: '<w-auto@mail.example>', headers: { 'Auto-Submitted': 'auto-replied' } };
     expect((await post(auto)).body).toEqual({ status: 'ignored' });
+    expect((await post({ raw: 'not an email at all' })).body).toEqual({ status: 'ignored' });
     const seen = await agentSawSettled(visitor, conversationId);
     expect(seen.filter((m) => m.text === 'Posted by the provider')).toHaveLength(1);
     expect(seen.filter((m) => m.text.startsWith('Big one\n'))).toHaveLength(1);
     expect(seen.filter((m) => m.text.startsWith('Big one\n'))[0]!.text.length).toBe(5000);
     expect(seen).toHaveLength(2);
+  });
+});
+
+describe('shutdown', () => {
+  it('closes the SMTP listener with the server', async () => {
+    const { code } = await server.stop();
+    expect(code).toBe(0);
+    expect(await smtpOutcome(smtpPort, reply('x@example.com', '<late@mail.example>', 'late'))).toMatch(
+      /ECONNREFUSED|refused/,
+    );
   });
 });

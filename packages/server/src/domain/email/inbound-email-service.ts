@@ -4,6 +4,7 @@ import type { Store } from '../../store/store.js';
 import type { ChatService } from '../chat-service.js';
 import type { EmailLinks } from '../email-links.js';
 import type { ModerationService } from '../moderation-service.js';
+import type { VisitorService } from '../visitor-service.js';
 import { automaticReason, type InboundMail, mailClientId } from './inbound-mail.js';
 import { replyText } from './reply-text.js';
 
@@ -38,14 +39,15 @@ export function chatText(mail: InboundMail): string {
 /**
  * Replies to Parley's emails, taken into their conversation as the visitor's messages, exactly once:
  * the signed reply address names the conversation, the Message-ID is the message's idempotency key, and
- * the chat's own visitor path (ChatService.visitorAppend) stores, routes and announces it like a message
- * from the widget. A conversation closed since then: the reply opens a new one for the same visitor, as a
+ * the chat's own visitor path (the visitor's rate limits, then ChatService.visitorAppend) stores, routes
+ * and announces it like a message from the widget. A conversation closed since then: the reply opens a new one for the same visitor, as a
  * widget message after a close does.
  */
 export class InboundEmailService {
   constructor(
     private readonly store: Store,
     private readonly chat: ChatService,
+    private readonly visitors: Pick<VisitorService, 'admitMessage'>,
     private readonly moderation: ModerationService,
     private readonly links: EmailLinks,
     private readonly own: OwnAddresses,
@@ -81,9 +83,13 @@ export class InboundEmailService {
     const visitor = await this.store.visitors.byId(conversation.visitorId);
     if (!visitor) return ignore('the visitor no longer exists');
     if (await this.moderation.isBlocked(conversation.siteId, visitor.id, null)) return ignore('visitor blocked');
+    const clientId = mailClientId(mail);
+    // A repeat is answered before the rate limits count it (a retrying sender is not a flood).
+    if (await this.store.messages.visitorRepeat(visitor.id, clientId)) return 'duplicate';
+    await this.visitors.admitMessage(visitor.id, conversation.siteId);
     const { message, created } = await this.chat.visitorAppend(
       { id: visitor.id, siteId: conversation.siteId, name: visitor.name },
-      { clientId: mailClientId(mail), text },
+      { clientId, text },
     );
     this.log.info(
       { via, conversationId: message.conversationId, messageId: message.id, created },
