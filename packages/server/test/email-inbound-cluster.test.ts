@@ -1,19 +1,7 @@
 import type { Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailLinks } from '../src/domain/email-links.js';
-import {
-  type AgentClient,
-  api,
-  connectAgent,
-  connectVisitor,
-  createAgent,
-  defaultSiteKey,
-  emit,
-  eventually,
-  login,
-  ok,
-  type Visitor,
-} from './helpers/clients.js';
+import { type AgentClient, api, defaultSiteKey, emit, eventually, login, ok, type Visitor } from './helpers/clients.js';
 import {
   type Cluster,
   createTestDatabase,
@@ -23,7 +11,14 @@ import {
   startCluster,
   testPrefix,
 } from './helpers/cluster.js';
-import { inboundSmtpPort, REPLY_DOMAIN, seedEmailLinks, smtpOutcome } from './helpers/inbound-email.js';
+import {
+  inboundSmtpPort,
+  onlineAgent,
+  REPLY_DOMAIN,
+  seedEmailLinks,
+  smtpOutcome,
+  visitorChattingWith,
+} from './helpers/inbound-email.js';
 import { removeDir } from './helpers/server.js';
 
 /**
@@ -40,6 +35,7 @@ describe.runIf(available.run)('inbound email across two processes', () => {
   let links: EmailLinks;
   let agent: AgentClient;
   let visitor: Visitor;
+  let conversationId: string;
 
   beforeAll(async () => {
     available.assert();
@@ -67,16 +63,8 @@ describe.runIf(available.run)('inbound email across two processes', () => {
     const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     const admin = await login(a.url);
     const siteKey = await defaultSiteKey(a.url, admin);
-    const { token } = await createAgent(a.url, admin, { maxChats: 5 });
-    agent = await connectAgent(b.url, token);
-    await ok(emit(agent.socket, 'agent:status', { status: 'online' }));
-    visitor = await connectVisitor(a.url, siteKey);
-    await ok(emit(visitor.socket, 'visitor:update', { email: 'ann@example.com' }));
-    const { message } = await ok(
-      emit<{ message: Message }>(visitor.socket, 'message:send', { clientId: 'w1', text: 'hi' }),
-    );
-    const conversationId = message.conversationId;
-    await eventually(() => expect(agent.assigned.map((c) => c.id)).toContain(conversationId));
+    agent = await onlineAgent(b.url, admin, 5, a.url);
+    ({ visitor, conversationId } = await visitorChattingWith(a.url, siteKey, agent, 'ann@example.com'));
 
     const mail = {
       from: 'Ann <ann@example.com>',

@@ -1,17 +1,14 @@
 import type { Message } from '@parley/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
+import { api, defaultSiteKey, eventually, login } from './helpers/clients.js';
 import {
-  api,
-  connectAgent,
-  connectVisitor,
-  createAgent,
-  defaultSiteKey,
-  emit,
-  eventually,
-  login,
-  ok,
-} from './helpers/clients.js';
-import { inboundSmtpPort, REPLY_DOMAIN, seedEmailLinks, smtpOutcome } from './helpers/inbound-email.js';
+  inboundSmtpPort,
+  onlineAgent,
+  REPLY_DOMAIN,
+  seedEmailLinks,
+  smtpOutcome,
+  visitorChattingWith,
+} from './helpers/inbound-email.js';
 import { removeDir, startServer } from './helpers/server.js';
 import { throwawayPostgres } from './helpers/throwaway-postgres.js';
 
@@ -47,17 +44,10 @@ describe('inbound email during a PostgreSQL outage', () => {
     const port = inboundSmtpPort(server);
     const admin = await login(server.url);
     const siteKey = await defaultSiteKey(server.url, admin);
-    const { token } = await createAgent(server.url, admin, { maxChats: 5 });
-    const agent = await connectAgent(server.url, token);
+    const agent = await onlineAgent(server.url, admin);
     cleanups.push(() => agent.socket.disconnect());
-    await ok(emit(agent.socket, 'agent:status', { status: 'online' }));
-    const visitor = await connectVisitor(server.url, siteKey);
+    const { visitor, conversationId } = await visitorChattingWith(server.url, siteKey, agent);
     cleanups.push(() => visitor.socket.disconnect());
-    const { message } = await ok(
-      emit<{ message: Message }>(visitor.socket, 'message:send', { clientId: 'w1', text: 'hi' }),
-    );
-    const conversationId = message.conversationId;
-    await eventually(() => expect(agent.assigned.map((c) => c.id)).toContain(conversationId));
     const replyTo = links.replyAddress(conversationId, REPLY_DOMAIN);
     const mail = {
       from: 'ann@example.com',

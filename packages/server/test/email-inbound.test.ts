@@ -4,20 +4,16 @@ import path from 'node:path';
 import type { Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailLinks } from '../src/domain/email-links.js';
+import { type AgentClient, api, defaultSiteKey, emit, eventually, login, ok, type Visitor } from './helpers/clients.js';
 import {
-  type AgentClient,
-  api,
-  connectAgent,
-  connectVisitor,
-  createAgent,
-  defaultSiteKey,
-  emit,
-  eventually,
-  login,
-  ok,
-  type Visitor,
-} from './helpers/clients.js';
-import { inboundSmtpPort, REPLY_DOMAIN, seedEmailLinks, sendEmail, smtpOutcome } from './helpers/inbound-email.js';
+  inboundSmtpPort,
+  onlineAgent,
+  REPLY_DOMAIN,
+  seedEmailLinks,
+  sendEmail,
+  smtpOutcome,
+  visitorChattingWith,
+} from './helpers/inbound-email.js';
 import { type RunningServer, removeDir, startServer } from './helpers/server.js';
 
 /**
@@ -51,9 +47,7 @@ beforeAll(async () => {
   smtpPort = inboundSmtpPort(server);
   admin = await login(server.url);
   siteKey = await defaultSiteKey(server.url, admin);
-  const { token } = await createAgent(server.url, admin, { maxChats: 50 });
-  agent = await connectAgent(server.url, token);
-  await ok(emit(agent.socket, 'agent:status', { status: 'online' }));
+  agent = await onlineAgent(server.url, admin, 50);
 });
 
 afterAll(async () => {
@@ -65,14 +59,8 @@ afterAll(async () => {
 
 /** A visitor with an email who chatted with the agent: the conversation an email would be about. */
 async function chattingVisitor() {
-  const visitor = await connectVisitor(server.url, siteKey);
+  const { visitor, conversationId } = await visitorChattingWith(server.url, siteKey, agent, VISITOR_EMAIL);
   visitors.push(visitor);
-  await ok(emit(visitor.socket, 'visitor:update', { name: 'Ann', email: VISITOR_EMAIL }));
-  const { message } = await ok(
-    emit<{ message: Message }>(visitor.socket, 'message:send', { clientId: 'w1', text: 'where is my order?' }),
-  );
-  const conversationId = message.conversationId;
-  await eventually(() => expect(agent.assigned.map((c) => c.id)).toContain(conversationId));
   return { visitor, conversationId, replyTo: links.replyAddress(conversationId, REPLY_DOMAIN) };
 }
 

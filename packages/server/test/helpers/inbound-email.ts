@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { Message } from '@parley/protocol';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { expect } from 'vitest';
 import { EmailLinks } from '../../src/domain/email-links.js';
 import { openStore } from '../../src/store/store.js';
+import { type AgentClient, connectAgent, connectVisitor, createAgent, emit, eventually, ok } from './clients.js';
 import type { RunningServer } from './server.js';
 
 /** The reply domain the inbound tests give the server (PARLEY_EMAIL_REPLY_DOMAIN). */
@@ -47,4 +50,26 @@ export async function smtpOutcome(port: number, mail: Mail.Options): Promise<str
   } catch (error) {
     return `refused ${(error as { responseCode?: number }).responseCode ?? String(error)}`;
   }
+}
+
+/** An agent, logged in on `base` and online, who can be given `maxChats` conversations. */
+export async function onlineAgent(base: string, admin: string, maxChats = 5, adminBase = base): Promise<AgentClient> {
+  const { token } = await createAgent(adminBase, admin, { maxChats });
+  const agent = await connectAgent(base, token);
+  await ok(emit(agent.socket, 'agent:status', { status: 'online' }));
+  return agent;
+}
+
+/**
+ * A visitor (with `email`, when given) who wrote to the site and whose conversation `agent` was given: what
+ * an email to the visitor would be about.
+ */
+export async function visitorChattingWith(base: string, siteKey: string, agent: AgentClient, email?: string) {
+  const visitor = await connectVisitor(base, siteKey);
+  if (email) await ok(emit(visitor.socket, 'visitor:update', { name: 'Ann', email }));
+  const { message } = await ok(
+    emit<{ message: Message }>(visitor.socket, 'message:send', { clientId: 'w1', text: 'where is my order?' }),
+  );
+  await eventually(() => expect(agent.assigned.map((c) => c.id)).toContain(message.conversationId));
+  return { visitor, conversationId: message.conversationId };
 }
