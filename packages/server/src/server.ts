@@ -23,6 +23,7 @@ import { SiteCache } from './domain/site-cache.js';
 import { VisitorService } from './domain/visitor-service.js';
 import { VisitorTokens } from './domain/visitor-tokens.js';
 import { startInboundSmtp } from './email/inbound-smtp.js';
+import { ReplyAttachments } from './email/reply-attachments.js';
 import { createHttpApp } from './http/http-app.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -137,6 +138,7 @@ export async function startParley(config: Config, log: Logger) {
     moderation,
     links,
     () => ownAddresses(config, listeningPort),
+    new ReplyAttachments(store, attachments, config.uploads.maxBytes),
     log,
   );
   const presence = new PresenceService(coord, notifier, chat.router, log);

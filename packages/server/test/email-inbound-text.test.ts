@@ -57,10 +57,15 @@ describe('the text of an emailed reply', () => {
     expect(chatText(mail)).toBe('');
   });
 
-  it('names attachments it does not keep, and stays within the message text limit', () => {
+  it('names attached files it did not keep, and stays within the message text limit', () => {
     const base = { messageId: '<x@y>', from: 'ann@example.com', to: [REPLY] };
-    const withFiles = { ...mailFromFields({ ...base, text: '' }), attachmentNames: ['invoice.pdf', 'photo.jpg'] };
-    expect(chatText(withFiles)).toBe('[Attached to the email, not kept: invoice.pdf, photo.jpg]');
+    const notKept = ['invoice.exe', 'page.html'];
+    expect(chatText(mailFromFields({ ...base, text: '' }), notKept)).toBe(
+      '[Attached to the email, not kept: invoice.exe, page.html]',
+    );
+    expect(chatText(mailFromFields({ ...base, text: 'See attached' }), notKept)).toBe(
+      'See attached\n\n[Attached to the email, not kept: invoice.exe, page.html]',
+    );
     const long = chatText(mailFromFields({ ...base, text: `${'😀'.repeat(3000)}` }));
     expect(long.length).toBeLessThanOrEqual(5000);
     expect(long).toBe('😀'.repeat(2500));

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Conversation, Message } from '@parley/protocol';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailLinks } from '../src/domain/email-links.js';
 import { type AgentClient, api, defaultSiteKey, emit, eventually, login, ok, type Visitor } from './helpers/clients.js';
@@ -15,6 +16,7 @@ import {
   visitorChattingWith,
 } from './helpers/inbound-email.js';
 import { type RunningServer, removeDir, startServer } from './helpers/server.js';
+import { download, PDF, unsigned } from './helpers/uploads.js';
 
 /**
  * A visitor answers one of Parley's emails: the reply, sent over real SMTP to the in-process listener (or
@@ -186,6 +188,44 @@ describe('replies by SMTP', () => {
     const { blocks } = (await api(server.url, '/api/blocks', { token: admin })).body as { blocks: { id: string }[] };
     for (const block of blocks)
       expect((await api(server.url, `/api/blocks/${block.id}`, { method: 'DELETE', token: admin })).status).toBe(204);
+  });
+
+  it("keeps attached images and PDFs as the visitor's files; names the ones it may not keep", async () => {
+    const { visitor, conversationId, replyTo } = await chattingVisitor();
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#3366cc' } })
+      .png()
+      .toBuffer();
+    const mail = reply(replyTo, '<with-files@mail.example>', `Here are the photo and the invoice.${QUOTED}`, {
+      html: '<p>Here are the photo and the invoice.</p><img src="cid:logo@acme">',
+      attachments: [
+        { filename: 'photo.png', content: png },
+        { filename: 'invoice.pdf', content: PDF },
+        { filename: 'page.html', content: '<html><script>alert(1)</script></html>', contentType: 'text/html' },
+        // Embedded in the HTML (a signature's logo): not an attachment of the message.
+        { filename: 'logo.png', content: png, cid: 'logo@acme' },
+      ],
+    });
+    expect(await smtpOutcome(smtpPort, mail)).toContain('(appended)');
+    const seen = await agentSawSettled(visitor, conversationId);
+    expect(seen).toHaveLength(1);
+    const [message] = seen as [Message];
+    expect(message.text).toBe('Here are the photo and the invoice.\n\n[Attached to the email, not kept: page.html]');
+    expect(message.attachments.map((a) => [a.name, a.type])).toEqual([
+      ['photo.png', 'image/png'],
+      ['invoice.pdf', 'application/pdf'],
+    ]);
+    expect(message.attachments[0]).toMatchObject({ width: 40, height: 30 });
+    // The agent opens them as any visitor upload; the visitor too, with their own credential.
+    const agentToken = (agent.socket.auth as { token: string }).token;
+    const file = await download(server.url, unsigned(message.attachments[1]!.url), {
+      authorization: `Bearer ${agentToken}`,
+    });
+    expect(file.status).toBe(200);
+    expect(Buffer.from(file.bytes).equals(PDF)).toBe(true);
+    const own = await download(server.url, unsigned(message.attachments[0]!.url), {
+      authorization: `Visitor ${visitor.session.visitorToken}`,
+    });
+    expect(own.status).toBe(200);
   });
 
   it('a reply to a closed conversation opens a new one for the same visitor, as the widget does', async () => {

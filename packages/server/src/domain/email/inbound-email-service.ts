@@ -5,7 +5,7 @@ import type { ChatService } from '../chat-service.js';
 import type { EmailLinks } from '../email-links.js';
 import type { ModerationService } from '../moderation-service.js';
 import type { VisitorService } from '../visitor-service.js';
-import { automaticReason, type InboundMail, mailClientId } from './inbound-mail.js';
+import { automaticReason, type InboundMail, type MailAttachment, mailClientId } from './inbound-mail.js';
 import { replyText } from './reply-text.js';
 
 /** What became of an incoming email: a new visitor message, a repeat of one, or nothing (and why: logged). */
@@ -26,15 +26,20 @@ function storable(text: string, max: number): string {
   return cut.trim();
 }
 
-/** The text a reply becomes in the chat: the visitor's words, and a line naming attachments not kept. */
-export function chatText(mail: InboundMail): string {
+/**
+ * The text a reply becomes in the chat: the visitor's words (quotes and signature removed), and a line
+ * naming the attached files that were not kept.
+ */
+export function chatText(mail: InboundMail, notKept: string[] = []): string {
   const words = replyText(mail.text);
-  const files = mail.attachmentNames.length
-    ? `[Attached to the email, not kept: ${mail.attachmentNames.join(', ')}]`
-    : '';
-  const note = storable(files, 500);
+  const note = notKept.length ? storable(`[Attached to the email, not kept: ${notKept.join(', ')}]`, 500) : '';
   return storable(words, LIMITS.textMax - (note ? note.length + 2 : 0)) + (note && words ? '\n\n' : '') + note;
 }
+
+/** Keeps an emailed reply's files as the visitor's uploads (email/reply-attachments.ts). */
+export type AttachmentKeeper = {
+  keep(files: MailAttachment[], visitor: { id: string; siteId: string }): Promise<{ ids: string[]; notKept: string[] }>;
+};
 
 /**
  * Replies to Parley's emails, taken into their conversation as the visitor's messages, exactly once:
@@ -51,6 +56,7 @@ export class InboundEmailService {
     private readonly moderation: ModerationService,
     private readonly links: EmailLinks,
     private readonly own: OwnAddresses,
+    private readonly files: AttachmentKeeper,
     private readonly log: Logger,
   ) {}
 
@@ -76,8 +82,8 @@ export class InboundEmailService {
     if (!conversationId) return ignore('no reply address among the recipients');
     const automatic = automaticReason(mail, this.own());
     if (automatic) return ignore(automatic);
-    const text = chatText(mail);
-    if (!text) return ignore('empty after removing quotes and signature');
+    if (!replyText(mail.text) && mail.attachments.length === 0)
+      return ignore('empty after removing quotes and signature');
     const conversation = await this.store.conversations.byId(conversationId);
     if (!conversation) return ignore('the conversation no longer exists');
     const visitor = await this.store.visitors.byId(conversation.visitorId);
@@ -87,9 +93,10 @@ export class InboundEmailService {
     // A repeat is answered before the rate limits count it (a retrying sender is not a flood).
     if (await this.store.messages.visitorRepeat(visitor.id, clientId)) return 'duplicate';
     await this.visitors.admitMessage(visitor.id, conversation.siteId);
+    const files = await this.files.keep(mail.attachments, { id: visitor.id, siteId: conversation.siteId });
     const { message, created } = await this.chat.visitorAppend(
       { id: visitor.id, siteId: conversation.siteId, name: visitor.name },
-      { clientId, text },
+      { clientId, text: chatText(mail, files.notKept), attachments: files.ids },
     );
     this.log.info(
       { via, conversationId: message.conversationId, messageId: message.id, created },

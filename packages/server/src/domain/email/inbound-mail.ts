@@ -21,9 +21,12 @@ export type InboundMail = {
   headers: Map<string, string>;
   /** The body as text (text/plain, else the HTML part as text). */
   text: string;
-  /** File names of the attachments (not kept: see docs/email.md). */
-  attachmentNames: string[];
+  /** The files attached (not those embedded in the HTML, like a signature's logo). */
+  attachments: MailAttachment[];
 };
+
+/** A file attached to an email. */
+export type MailAttachment = { name: string; content: Buffer };
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -71,7 +74,9 @@ export function mailFromParsed(
     ]),
     headers,
     text: parsed.text ?? '',
-    attachmentNames: parsed.attachments.map((a) => a.filename ?? a.contentType),
+    attachments: parsed.attachments
+      .filter((a) => !a.related)
+      .map((a) => ({ name: a.filename ?? a.contentType, content: a.content })),
   };
 }
 
@@ -91,7 +96,7 @@ export function mailFromFields(body: Extract<InboundEmailBody, { messageId: stri
     ]),
     headers,
     text: body.text,
-    attachmentNames: [],
+    attachments: [],
   };
 }
 
