@@ -45,8 +45,9 @@ export type AttachmentKeeper = {
  * Replies to Parley's emails, taken into their conversation as the visitor's messages, exactly once:
  * the signed reply address names the conversation, the Message-ID is the message's idempotency key, and
  * the chat's own visitor path (the visitor's rate limits, then ChatService.visitorAppend) stores, routes
- * and announces it like a message from the widget. A conversation closed since then: the reply opens a new one for the same visitor, as a
- * widget message after a close does.
+ * and announces it like a message from the widget. A conversation closed since then: the reply opens a
+ * new one for the same visitor, as a widget message after a close does. The sender (From) is not
+ * checked: the signed address is the credential (docs/email.md, "Who sent it").
  */
 export class InboundEmailService {
   constructor(
