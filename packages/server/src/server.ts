@@ -13,6 +13,9 @@ import { AttachmentUrls } from './domain/attachment-urls.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
 import { clockFrom } from './domain/clock.js';
+import { InboundEmailService } from './domain/email/inbound-email-service.js';
+import { ownAddresses } from './domain/email/own-addresses.js';
+import { EmailLinks } from './domain/email-links.js';
 import { ModerationService } from './domain/moderation-service.js';
 import { PresenceService } from './domain/presence-service.js';
 import { Reassigner } from './domain/reassigner.js';
@@ -20,6 +23,8 @@ import { newToken } from './domain/secrets.js';
 import { SiteCache } from './domain/site-cache.js';
 import { VisitorService } from './domain/visitor-service.js';
 import { VisitorTokens } from './domain/visitor-tokens.js';
+import { startInboundSmtp } from './email/inbound-smtp.js';
+import { ReplyAttachments } from './email/reply-attachments.js';
 import { createHttpApp } from './http/http-app.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -32,6 +37,9 @@ import { SocketNotifier } from './realtime/socket-notifier.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/sockets.js';
 import { installVisitorNamespace } from './realtime/visitor-namespace.js';
 import { openStore } from './store/store.js';
+
+/** The largest email the inbound SMTP listener takes (attachments included, base64-encoded). */
+const INBOUND_EMAIL_MAX_BYTES = 25 * 1024 * 1024;
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -62,6 +70,7 @@ export async function startParley(config: Config, log: Logger) {
   const attachments = new AttachmentService(store, coord, urls, { visitorUploads: config.uploads.visitorLimit });
   const sites = new SiteCache(store);
   const clock = clockFrom(config.clockStart);
+  const links = new EmailLinks(await store.settings.getOrInit('email_link_secret', newToken()));
   const inFlight = new InFlight();
   let stopping = false;
   // Usable: bootstrap is done (the first admin and the default site exist). Until then HTTP answers 503
@@ -123,6 +132,17 @@ export async function startParley(config: Config, log: Logger) {
     visitor: config.visitorMessageLimit,
     site: config.siteMessageLimit,
   });
+  let listeningPort = config.port;
+  const inbound = new InboundEmailService(
+    store,
+    chat,
+    visitors,
+    moderation,
+    links,
+    () => ownAddresses(config, listeningPort),
+    new ReplyAttachments(store, attachments, config.uploads.maxBytes),
+    log,
+  );
   const presence = new PresenceService(coord, notifier, chat.router, log);
   installAgentNamespace(agentNs, { ...ctx, chat, auth, presence, urls });
   installVisitorNamespace(visitorNs, { ...ctx, config, visitors, urls });
@@ -138,6 +158,7 @@ export async function startParley(config: Config, log: Logger) {
     clock,
     attachments,
     tokens,
+    inbound,
     metrics,
     log,
     staticRoot: config.staticRoot ?? REPO_ROOT,
@@ -152,6 +173,7 @@ export async function startParley(config: Config, log: Logger) {
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
+  listeningPort = port;
   await bootstrap(store, auth, config, port, log);
   ready = true;
   markReady();
@@ -164,6 +186,17 @@ export async function startParley(config: Config, log: Logger) {
     log,
   }).start();
   void chat.router.request();
+  // Replies to Parley's emails over SMTP (docs/email.md); the webhook needs no listener of its own.
+  const inboundSmtp =
+    config.email.inbound.port === undefined
+      ? null
+      : await startInboundSmtp({
+          host: config.email.inbound.host,
+          port: config.email.inbound.port,
+          maxBytes: INBOUND_EMAIL_MAX_BYTES,
+          inbound,
+          log,
+        });
   log.info({ host: config.host, port }, 'listening');
 
   return {
@@ -178,6 +211,7 @@ export async function startParley(config: Config, log: Logger) {
       io.of('/visitor').emit('server:shutdown', { reconnect: true });
       io.of('/agent').emit('server:shutdown', { reconnect: true });
       httpServer.close();
+      await inboundSmtp?.close();
       await chat.router.stop();
       await inFlight.idle();
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -55,6 +55,15 @@ export class ChatService {
   // ---- visitors ----
 
   async visitorSend(visitor: VisitorRef, input: MessageInput, origin?: Origin): Promise<Message> {
+    return (await this.visitorAppend(visitor, input, origin)).message;
+  }
+
+  /** visitorSend, telling whether the message is new (`created`) or a repeat of its clientId. */
+  async visitorAppend(
+    visitor: VisitorRef,
+    input: MessageInput,
+    origin?: Origin,
+  ): Promise<{ message: Message; created: boolean }> {
     const message = (conversationId: string): NewMessage => ({
       conversationId,
       clientId: input.clientId,
@@ -70,7 +79,7 @@ export class ChatService {
     // Fast path: the visitor's open conversation is known; one statement stores (or finds) the message.
     const known = this.openConversations.get(visitor.id);
     if (known) {
-      const stored = await this.append(message(known), origin);
+      const stored = await this.appendOnce(message(known), origin);
       if (stored) return stored;
       this.openConversations.delete(visitor.id);
     }
@@ -78,7 +87,7 @@ export class ChatService {
     // clientId must create nothing — no conversation opened, nothing queued or routed — so look it up
     // before opening one. (The append would find it too, but only after the new conversation existed.)
     const earlier = await this.store.messages.visitorRepeat(visitor.id, input.clientId);
-    if (earlier) return earlier;
+    if (earlier) return { message: earlier, created: false };
     // Nor may attachments that cannot be sent open one.
     if (
       input.attachments?.length &&
@@ -87,7 +96,7 @@ export class ChatService {
       throw unusableAttachments();
     const { conversation, created } = await this.store.conversations.openOrCreate(visitor.siteId, visitor.id);
     this.rememberOpen(visitor.id, conversation.id);
-    const stored = await this.append(message(conversation.id), origin);
+    const stored = await this.appendOnce(message(conversation.id), origin);
     if (!stored) throw refuse('conflict', 'the conversation closed while sending; please retry');
     if (created) {
       this.log.info({ conversationId: conversation.id, siteId: visitor.siteId }, 'conversation queued');
@@ -279,6 +288,11 @@ export class ChatService {
    * with attachments takes its own transaction; text alone goes through the group-committed append.
    */
   private async append(input: NewMessage, origin?: Origin): Promise<Message | null> {
+    return (await this.appendOnce(input, origin))?.message ?? null;
+  }
+
+  /** append, telling whether the message is new or a repeat of its clientId. */
+  private async appendOnce(input: NewMessage, origin?: Origin): Promise<{ message: Message; created: boolean } | null> {
     const result = input.attachmentIds?.length
       ? await this.store.messages.appendWithAttachments(input)
       : await this.store.messages.append(input);
@@ -288,6 +302,6 @@ export class ChatService {
       this.metrics.messages.inc({ author: input.author });
       this.notifier.messageCreated(result.message, result.audience, origin);
     }
-    return result.message;
+    return { message: result.message, created: result.created };
   }
 }

@@ -90,13 +90,18 @@ export class VisitorService {
 
   /** A visitor message, under the per-visitor and per-site rate limits. */
   async send({ site, visitor }: VisitorConnection, input: MessageInput, origin?: Origin): Promise<Message> {
-    const hits = await this.coord.increment(`rate:visitor:${visitor.id}`, this.limits.visitor.windowMs);
+    await this.admitMessage(visitor.id, site.id);
+    return this.chat.visitorSend({ id: visitor.id, siteId: site.id, name: visitor.name }, input, origin);
+  }
+
+  /** Counts one message against the per-visitor and per-site rate limits (widget and emailed replies). */
+  async admitMessage(visitorId: string, siteId: string): Promise<void> {
+    const hits = await this.coord.increment(`rate:visitor:${visitorId}`, this.limits.visitor.windowMs);
     if (hits > this.limits.visitor.limit)
       throw refuse('rate_limited', 'you are sending messages too fast; wait a few seconds');
-    const siteHits = await this.coord.increment(`rate:site:${site.id}`, this.limits.site.windowMs);
+    const siteHits = await this.coord.increment(`rate:site:${siteId}`, this.limits.site.windowMs);
     if (siteHits > this.limits.site.limit)
       throw refuse('rate_limited', 'this chat is receiving too many messages right now; wait a few seconds');
-    return this.chat.visitorSend({ id: visitor.id, siteId: site.id, name: visitor.name }, input, origin);
   }
 
   /** Messages after `after` in one of the visitor's conversations (default: the current one). */

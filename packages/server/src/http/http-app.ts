@@ -7,6 +7,7 @@ import type { AttachmentService } from '../domain/attachment-service.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
 import type { Clock } from '../domain/clock.js';
+import type { InboundEmailService } from '../domain/email/inbound-email-service.js';
 import type { ModerationService } from '../domain/moderation-service.js';
 import type { SiteCache } from '../domain/site-cache.js';
 import type { VisitorTokens } from '../domain/visitor-tokens.js';
@@ -19,7 +20,7 @@ import { agentHandlers } from './routes/agent-routes.js';
 import { authHandlers } from './routes/auth-routes.js';
 import { cannedHandlers } from './routes/canned-routes.js';
 import { conversationHandlers } from './routes/conversation-routes.js';
-import { emailHandlers } from './routes/email-routes.js';
+import { emailHandlers, inboundWebhookGate } from './routes/email-routes.js';
 import { createHealthRouter } from './routes/health-routes.js';
 import { moderationHandlers } from './routes/moderation-routes.js';
 import { siteHandlers } from './routes/site-routes.js';
@@ -41,6 +42,8 @@ export type HttpDeps = {
   clock: Clock;
   attachments: AttachmentService;
   tokens: VisitorTokens;
+  /** Replies to Parley's emails (the inbound webhook). */
+  inbound: InboundEmailService;
   metrics: Metrics;
   log: Logger;
   staticRoot: string;
@@ -60,6 +63,8 @@ export function createHttpApp(d: HttpDeps) {
   app.use(compression({ threshold: 512 }));
   // Uploads stream their own bodies (and refuse them unread): before the parsers and the body discarder.
   app.use(createUploadRouter(d));
+  // The inbound-email webhook checks its secret before reading its (larger) body.
+  app.use(inboundWebhookGate(d.config, d.log, d.metrics));
   app.use(express.json({ limit: d.config.jsonBodyLimit, strict: true }));
   app.use(discardUnreadBody(d.config.maxHttpBufferSize));
   app.use(createHealthRouter(d));
@@ -73,7 +78,7 @@ export function createHttpApp(d: HttpDeps) {
     ...cannedHandlers(d.store),
     ...statsHandlers(d.store, d.coord),
     ...widgetHandlers(d.sites, d.coord, d.clock),
-    ...emailHandlers(),
+    ...emailHandlers(d.config, d.inbound),
   } satisfies RestHandlers<RestRoute>;
   app.use(createRestRouter(d.auth, rest));
   app.use(createStaticRouter(d.staticRoot, d.store));

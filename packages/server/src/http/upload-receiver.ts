@@ -88,8 +88,8 @@ async function peek(stream: Readable, size: number): Promise<{ sample: Buffer; w
   return { sample: sample.subarray(0, size), whole: Readable.from(whole(), { objectMode: false }) };
 }
 
-/** Detects, checks and stores one file stream. */
-async function storeFile(file: Readable, options: UploadOptions, blobs: BlobStore) {
+/** Detects, checks and stores one file stream (its size is the caller's to limit). */
+export async function storeFile(file: Readable, options: UploadOptions, blobs: BlobStore) {
   const { sample, whole } = await peek(file, TYPE_SAMPLE_BYTES);
   const type = await decideType(sample, options.allowedTypes ?? DEFAULT_UPLOAD_TYPES);
   if (IMAGE_TYPES.has(type)) return storeImage(await buffer(whole), type, blobs, options);
