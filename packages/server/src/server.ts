@@ -12,6 +12,12 @@ import { AttachmentSweeper } from './domain/attachment-sweeper.js';
 import { AttachmentUrls } from './domain/attachment-urls.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
+import { clockFrom } from './domain/clock.js';
+import { emailAddressing } from './domain/email/addressing.js';
+import { EmailNotices } from './domain/email/email-notices.js';
+import { EmailWorker } from './domain/email/email-worker.js';
+import { smtpMailer } from './domain/email/mailer.js';
+import { EmailLinks } from './domain/email-links.js';
 import { ModerationService } from './domain/moderation-service.js';
 import { PresenceService } from './domain/presence-service.js';
 import { Reassigner } from './domain/reassigner.js';
@@ -117,10 +123,34 @@ export async function startParley(config: Config, log: Logger) {
         next(error ?? undefined);
       });
     });
-  const visitors = new VisitorService(store, coord, chat, notifier, tokens, sites, moderation, {
-    visitor: config.visitorMessageLimit,
-    site: config.siteMessageLimit,
+  // Outgoing email (docs/email.md): queued in the outbox by the notices, sent by the worker (after listen).
+  const clock = clockFrom(config.clockStart);
+  const links = new EmailLinks(await store.settings.getOrInit('email_link_secret', newToken()), clock.now);
+  let listeningPort = config.port;
+  let emailWorker: EmailWorker | undefined;
+  const emailNotices = new EmailNotices({
+    store,
+    coord,
+    links,
+    clock,
+    addressing: () => emailAddressing(config, listeningPort),
+    afterMs: config.email.afterMs,
+    linkTtlMs: config.email.linkTtlMs,
+    log,
+    queued: () => void emailWorker?.kick(),
   });
+  chat.onAssignment((assignment) => emailNotices.assigned(assignment));
+  const visitors = new VisitorService(
+    store,
+    coord,
+    chat,
+    notifier,
+    tokens,
+    sites,
+    moderation,
+    { visitor: config.visitorMessageLimit, site: config.siteMessageLimit },
+    emailNotices,
+  );
   const presence = new PresenceService(coord, notifier, chat.router, log);
   installAgentNamespace(agentNs, { ...ctx, chat, auth, presence, urls });
   installVisitorNamespace(visitorNs, { ...ctx, config, visitors, urls });
@@ -149,6 +179,7 @@ export async function startParley(config: Config, log: Logger) {
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
+  listeningPort = port;
   await bootstrap(store, auth, config, port, log);
   ready = true;
   markReady();
@@ -158,6 +189,14 @@ export async function startParley(config: Config, log: Logger) {
     blobs: store.blobs,
     unusedMs: config.uploads.unusedMs,
     everyMs: config.uploads.sweepEveryMs,
+    log,
+  }).start();
+  emailWorker = new EmailWorker({
+    store,
+    notices: emailNotices,
+    mailer: config.email.smtpUrl ? smtpMailer(config.email.smtpUrl) : null,
+    pollMs: config.email.pollMs,
+    retryBaseMs: config.email.retryBaseMs,
     log,
   }).start();
   void chat.router.request();
@@ -172,11 +211,13 @@ export async function startParley(config: Config, log: Logger) {
       log.info('shutting down');
       reassigner.stop();
       sweeper.stop();
+      const emailStopped = emailWorker?.stop();
       io.of('/visitor').emit('server:shutdown', { reconnect: true });
       io.of('/agent').emit('server:shutdown', { reconnect: true });
       httpServer.close();
       await chat.router.stop();
       await inFlight.idle();
+      await emailStopped;
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
       await coord.close();
