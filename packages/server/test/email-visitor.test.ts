@@ -3,7 +3,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailLinks } from '../src/domain/email-links.js';
 import { expectNoCrashLogs } from './helpers/adversary.js';
-import { type AgentClient, connectVisitor, defaultSiteKey, emit, eventually, login, ok } from './helpers/clients.js';
+import {
+  type AgentClient,
+  api,
+  connectVisitor,
+  createAgent,
+  defaultSiteKey,
+  emit,
+  eventually,
+  login,
+  ok,
+} from './helpers/clients.js';
 import {
   agentReply,
   emailEnv,
@@ -215,5 +225,28 @@ describe.skipIf(!hasPostgres)('email to visitors (PostgreSQL)', { timeout: 60_00
     const status = await sql.query('select status from conversations where id = $1', [visitor.conversationId]);
     expect(status.rows[0].status).not.toBe('closed');
     back.socket.close();
+  });
+
+  it('an agent turns notification emails off (and on) in their profile; bad input changes nothing', async () => {
+    const admin = await login(server.url);
+    const { token, agent: created } = await createAgent(server.url, admin, { name: 'Opt' });
+    const stored = async () =>
+      (await sql.query('select email_notifications from agents where id = $1', [created.id])).rows[0]
+        .email_notifications;
+    expect((await api(server.url, '/api/me', { token })).body.agent.emailNotifications).toBe(true);
+    for (const body of [{ emailNotifications: 'no' }, { emailNotification: false }, []]) {
+      const res = await api(server.url, '/api/me', { method: 'PATCH', token, body });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_payload');
+    }
+    expect(await stored()).toBe(true);
+    const off = await api(server.url, '/api/me', { method: 'PATCH', token, body: { emailNotifications: false } });
+    expect(off.status).toBe(200);
+    expect(off.body.agent.emailNotifications).toBe(false);
+    expect((await api(server.url, '/api/me', { token })).body.agent.emailNotifications).toBe(false);
+    expect(await stored()).toBe(false);
+    const on = await api(server.url, '/api/me', { method: 'PATCH', token, body: { emailNotifications: true } });
+    expect(on.body.agent.emailNotifications).toBe(true);
+    expect(await stored()).toBe(true);
   });
 });
