@@ -170,8 +170,13 @@ describe.each(backends)('email outbox on $name', (backend) => {
       conversation.id,
     ])) as [{ emailed_seq: number }];
     expect(rows[0]!.content.maxSeq).toBe(Number(emailed_seq));
-    // Scanning again finds nothing new.
-    expect(await store.emailOutbox.enqueueUnseenReplies(0, 50, () => null)).toBe(0);
+    // Scanning again finds nothing new: the conversation is not even offered.
+    const offered: string[] = [];
+    await store.emailOutbox.enqueueUnseenReplies(0, 50, (unseen) => {
+      offered.push(unseen.conversationId);
+      return null;
+    });
+    expect(offered).not.toContain(conversation.id);
     // The visitor sees the replies before the email goes: it is cancelled, not sent.
     await store.db.query('update conversations set visitor_seen_seq = last_seq where id = $1', [conversation.id]);
     expect(await store.emailOutbox.cancelSeen()).toBe(1);
@@ -186,5 +191,33 @@ describe.each(backends)('email outbox on $name', (backend) => {
       return { siteId, conversationId: unseen.conversationId, to: unseen.visitorEmail, content: content() };
     });
     expect(composed).toEqual([['third reply']]);
+  });
+
+  it('upgrading to migration 10 does not email visitors about replies written before', async () => {
+    const visitor = await store.visitors.create(siteId);
+    await store.visitors.update(visitor.id, { email: 'old-timer@example.com' });
+    const { conversation } = await store.conversations.openOrCreate(siteId, visitor.id);
+    await store.messages.append({
+      conversationId: conversation.id,
+      clientId: 'old',
+      author: 'agent',
+      authorId: null,
+      authorName: 'Ana',
+      text: 'an answer from last year',
+      internal: false,
+    });
+    // Back to the schema before migration 10, then upgrade again.
+    await store.db.exec(`drop table email_outbox;
+      alter table conversations drop column visitor_seen_seq, drop column visitor_seen_at, drop column agent_seen_seq,
+        drop column agent_seen_at, drop column emailed_seq;
+      alter table agents drop column email_notifications;
+      delete from schema_migrations where version = 10;`);
+    expect(await migrate(store.db)).toBe(1);
+    const offered: string[] = [];
+    await store.emailOutbox.enqueueUnseenReplies(0, 50, (unseen) => {
+      offered.push(unseen.conversationId);
+      return null;
+    });
+    expect(offered).toEqual([]);
   });
 });
