@@ -217,7 +217,8 @@ export async function startParley(config: Config, log: Logger) {
       httpServer.close();
       await chat.router.stop();
       await inFlight.idle();
-      await emailStopped;
+      // A send in progress may take its SMTP timeouts; its row is leased and goes again from another process.
+      await Promise.race([emailStopped, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
       await coord.close();
