@@ -2,6 +2,7 @@ import { isUnavailable } from '../../driver-errors.js';
 import type { Logger } from '../../logger.js';
 import { type OutboxEmail, retryDelayMs } from '../../store/email-outbox-repo.js';
 import type { Store } from '../../store/store.js';
+import { CoalescedRuns } from '../coalesced-runs.js';
 import type { EmailNotices } from './email-notices.js';
 import { isPermanentSmtpError, type Mailer } from './mailer.js';
 
@@ -24,9 +25,7 @@ const LEASE_MS = 120_000;
  */
 export class EmailWorker {
   private timer: ReturnType<typeof setInterval> | undefined;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly runs = new CoalescedRuns(() => this.round());
 
   constructor(
     private readonly opts: {
@@ -48,30 +47,14 @@ export class EmailWorker {
 
   /** A round soon (now, or right after the current one). Resolves when that round is done. */
   kick(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.runs.request();
   }
 
   /** Stops polling and waits for the round in progress (its rows are leased; none is lost either way). */
   async stop(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    await this.runs.stop();
     this.opts.mailer?.close();
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      await this.round();
-    } while (this.again && !this.stopped);
   }
 
   private async round(): Promise<void> {
@@ -80,7 +63,7 @@ export class EmailWorker {
       await notices.scanUnseenReplies();
       await store.emailOutbox.cancelSeen();
       if (!mailer) return;
-      for (let rows = await store.emailOutbox.claim(BATCH, LEASE_MS); rows.length > 0 && !this.stopped; ) {
+      for (let rows = await store.emailOutbox.claim(BATCH, LEASE_MS); rows.length > 0 && !this.runs.stopped; ) {
         for (const row of rows) await this.deliver(mailer, row);
         rows = rows.length === BATCH ? await store.emailOutbox.claim(BATCH, LEASE_MS) : [];
       }
