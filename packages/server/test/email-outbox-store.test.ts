@@ -113,6 +113,27 @@ describe.each(backends)('email outbox on $name', (backend) => {
     expect(await store.emailOutbox.claim(10, 60_000)).toEqual([]);
   });
 
+  it('gives up on emails not sent within a day, and purges finished ones after a while', async () => {
+    const stale = String(await store.emailOutbox.enqueue(email('stale')));
+    const fresh = String(await store.emailOutbox.enqueue(email('fresh')));
+    await store.db.query("update email_outbox set created_at = now() - interval '25 hours' where id = $1", [stale]);
+    expect(await store.emailOutbox.expire()).toBe(1);
+    expect(await store.emailOutbox.byDedupeKey('stale')).toMatchObject({
+      status: 'failed',
+      lastError: 'not sent in time',
+    });
+    expect(await store.emailOutbox.byDedupeKey('fresh')).toMatchObject({ status: 'pending' });
+    // Finished and old: deleted; pending, or finished recently: kept.
+    await store.db.query("update email_outbox set created_at = now() - interval '40 days' where id = any($1)", [
+      [stale, fresh],
+    ]);
+    expect(await store.emailOutbox.purge(30 * 24 * 3_600_000)).toBe(1);
+    expect(await store.emailOutbox.byDedupeKey('stale')).toBeNull();
+    expect(await store.emailOutbox.byDedupeKey('fresh')).toMatchObject({ status: 'pending' });
+    expect(await store.emailOutbox.byDedupeKey('k1')).not.toBeNull();
+    await store.emailOutbox.cancel(fresh, 'done with it');
+  });
+
   it('backoff doubles from the base with jitter, capped at an hour', () => {
     expect(retryDelayMs(1000, 0, () => 0.5)).toBe(1000);
     expect(retryDelayMs(1000, 3, () => 0.5)).toBe(8000);

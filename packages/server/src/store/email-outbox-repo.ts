@@ -202,6 +202,32 @@ export function emailOutboxRepo(db: SqlDatabase) {
       return rows.length > 0;
     },
 
+    /**
+     * Gives up (failed) pending emails older than GIVE_UP_AFTER_MS, sent or not tried yet (no SMTP_URL
+     * until now): nobody wants a day-old notification. Returns how many.
+     */
+    async expire(): Promise<number> {
+      const rows = await db.query(
+        `update email_outbox set status = 'failed', last_error = coalesce(last_error, 'not sent in time'),
+           locked_until = null
+         where status = 'pending' and created_at < now() - $1 * interval '1 millisecond'
+           and (locked_until is null or locked_until < now())
+         returning id`,
+        [GIVE_UP_AFTER_MS],
+      );
+      return rows.length;
+    },
+
+    /** Deletes finished emails (sent, cancelled, failed) older than `keepMs`; how many. */
+    async purge(keepMs: number): Promise<number> {
+      const rows = await db.query(
+        `delete from email_outbox where status <> 'pending' and created_at < now() - $1 * interval '1 millisecond'
+         returning id`,
+        [keepMs],
+      );
+      return rows.length;
+    },
+
     /** Cancels pending unseen-reply emails whose replies the visitor has seen meanwhile; how many. */
     async cancelSeen(): Promise<number> {
       const rows = await db.query(

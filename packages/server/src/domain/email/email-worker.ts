@@ -12,6 +12,10 @@ const smtpFault = (error: unknown) => {
   return { code: e?.code, responseCode: e?.responseCode, command: e?.command };
 };
 
+/** Finished emails are kept this long (for looking into), then deleted; checked at most hourly. */
+const KEEP_FINISHED_MS = 30 * 24 * 3_600_000;
+const PURGE_EVERY_MS = 3_600_000;
+
 /** Rows claimed per round. */
 const BATCH = 10;
 /** How long a claimed row is this worker's: longer than a send can take (mailer.ts timeouts). */
@@ -26,6 +30,7 @@ const LEASE_MS = 120_000;
 export class EmailWorker {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly runs = new CoalescedRuns(() => this.round());
+  private lastPurge = 0;
 
   constructor(
     private readonly opts: {
@@ -62,6 +67,11 @@ export class EmailWorker {
     try {
       await notices.scanUnseenReplies();
       await store.emailOutbox.cancelSeen();
+      await store.emailOutbox.expire();
+      if (Date.now() - this.lastPurge >= PURGE_EVERY_MS) {
+        this.lastPurge = Date.now();
+        await store.emailOutbox.purge(KEEP_FINISHED_MS);
+      }
       if (!mailer) return;
       for (let rows = await store.emailOutbox.claim(BATCH, LEASE_MS); rows.length > 0 && !this.runs.stopped; ) {
         for (const row of rows) await this.deliver(mailer, row);
