@@ -118,12 +118,15 @@ join visitors v on v.id = c.visitor_id
 join sites s on s.id = c.site_id
 where v.email is not null
   and c.last_seq > c.emailed_seq and c.last_seq > c.visitor_seen_seq
-  and exists (
-    select 1 from messages m
-    where m.conversation_id = c.id and m.author = 'agent' and not m.internal
-      and m.seq > greatest(c.visitor_seen_seq, c.emailed_seq)
-      and m.created_at <= now() - $1 * interval '1 millisecond'
-  )
+  -- active within the day: an older unseen reply is not worth an email any more (and the scan stays short)
+  and c.updated_at > now() - $3 * interval '1 millisecond'
+  and (
+    -- a subquery per conversation left by the filters above, on the (conversation_id, seq) index: never a
+    -- scan of all messages
+    select min(m.created_at) from messages m
+    where m.conversation_id = c.id and m.seq > greatest(c.visitor_seen_seq, c.emailed_seq)
+      and m.author = 'agent' and not m.internal
+  ) <= now() - $1 * interval '1 millisecond'
 order by c.updated_at
 limit $2
 for update of c skip locked`;
@@ -253,7 +256,7 @@ export function emailOutboxRepo(db: SqlDatabase) {
     ): Promise<number> {
       return db.transaction(async (tx) => {
         let enqueued = 0;
-        for (const row of await tx.query(UNSEEN_CANDIDATES_SQL, [afterMs, limit])) {
+        for (const row of await tx.query(UNSEEN_CANDIDATES_SQL, [afterMs, limit, GIVE_UP_AFTER_MS])) {
           const conversationId = String(row.id);
           const messageRows = await tx.query(
             `select * from messages where conversation_id = $1 and seq > $2 and author = 'agent' and not internal
