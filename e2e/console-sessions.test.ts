@@ -65,4 +65,15 @@ describe.skipIf(!hasChromium)('agent console after an admin changes the agent', 
     await page.locator('input[name=password]').waitFor({ timeout: 15_000 });
     expect(await page.textContent('body')).toContain('Your session has ended');
   });
+
+  it('an agent turns offline emails off in the top bar, and it sticks after a reload', async () => {
+    const { page } = await signedIn('mailer', 'agent');
+    const toggle = page.getByRole('switch', { name: 'Email when offline' });
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    await toggle.click();
+    await page.locator('[data-testid=email-notifications][aria-checked=false]').waitFor({ timeout: 10_000 });
+    await page.reload();
+    await page.locator('.conn-connected').waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('switch', { name: 'Email when offline' }).getAttribute('aria-checked')).toBe('false');
+  });
 });

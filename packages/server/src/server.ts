@@ -13,7 +13,11 @@ import { AttachmentUrls } from './domain/attachment-urls.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
 import { clockFrom } from './domain/clock.js';
+import { emailAddressing } from './domain/email/addressing.js';
+import { EmailNotices } from './domain/email/email-notices.js';
+import { EmailWorker } from './domain/email/email-worker.js';
 import { InboundEmailService } from './domain/email/inbound-email-service.js';
+import { smtpMailer } from './domain/email/mailer.js';
 import { ownAddresses } from './domain/email/own-addresses.js';
 import { EmailLinks } from './domain/email-links.js';
 import { ModerationService } from './domain/moderation-service.js';
@@ -70,7 +74,7 @@ export async function startParley(config: Config, log: Logger) {
   const attachments = new AttachmentService(store, coord, urls, { visitorUploads: config.uploads.visitorLimit });
   const sites = new SiteCache(store);
   const clock = clockFrom(config.clockStart);
-  const links = new EmailLinks(await store.settings.getOrInit('email_link_secret', newToken()));
+  const links = new EmailLinks(await store.settings.getOrInit('email_link_secret', newToken()), clock.now);
   const inFlight = new InFlight();
   let stopping = false;
   // Usable: bootstrap is done (the first admin and the default site exist). Until then HTTP answers 503
@@ -128,11 +132,32 @@ export async function startParley(config: Config, log: Logger) {
         next(error ?? undefined);
       });
     });
-  const visitors = new VisitorService(store, coord, chat, notifier, tokens, sites, moderation, {
-    visitor: config.visitorMessageLimit,
-    site: config.siteMessageLimit,
-  });
+  // Outgoing email (docs/email.md): queued in the outbox by the notices, sent by the worker (after listen).
   let listeningPort = config.port;
+  let emailWorker: EmailWorker | undefined;
+  const emailNotices = new EmailNotices({
+    store,
+    coord,
+    links,
+    clock,
+    addressing: () => emailAddressing(config, listeningPort),
+    afterMs: config.email.afterMs,
+    linkTtlMs: config.email.linkTtlMs,
+    log,
+    queued: () => void emailWorker?.kick(),
+  });
+  chat.onAssignment((assignment) => emailNotices.assigned(assignment));
+  const visitors = new VisitorService(
+    store,
+    coord,
+    chat,
+    notifier,
+    tokens,
+    sites,
+    moderation,
+    { visitor: config.visitorMessageLimit, site: config.siteMessageLimit },
+    emailNotices,
+  );
   const inbound = new InboundEmailService(
     store,
     chat,
@@ -185,6 +210,14 @@ export async function startParley(config: Config, log: Logger) {
     everyMs: config.uploads.sweepEveryMs,
     log,
   }).start();
+  emailWorker = new EmailWorker({
+    store,
+    notices: emailNotices,
+    mailer: config.email.smtpUrl ? smtpMailer(config.email.smtpUrl) : null,
+    pollMs: config.email.pollMs,
+    retryBaseMs: config.email.retryBaseMs,
+    log,
+  }).start();
   void chat.router.request();
   // Replies to Parley's emails over SMTP (docs/email.md); the webhook needs no listener of its own.
   const inboundSmtp =
@@ -208,12 +241,15 @@ export async function startParley(config: Config, log: Logger) {
       log.info('shutting down');
       reassigner.stop();
       sweeper.stop();
+      const emailStopped = emailWorker?.stop();
       io.of('/visitor').emit('server:shutdown', { reconnect: true });
       io.of('/agent').emit('server:shutdown', { reconnect: true });
       httpServer.close();
       await inboundSmtp?.close();
       await chat.router.stop();
       await inFlight.idle();
+      // A send in progress may take its SMTP timeouts; its row is leased and goes again from another process.
+      await Promise.race([emailStopped, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
       await coord.close();

@@ -66,6 +66,17 @@ export function openWaiting(direction: 1 | -1) {
   openConversation(target);
 }
 
+/** The agent's own profile: email me about chats assigned while I am offline. */
+export async function setEmailNotifications(on: boolean) {
+  try {
+    const { agent } = await api('PATCH /api/me', { body: { emailNotifications: on } });
+    setState({ me: agent });
+    toast(on ? 'You will get an email for chats assigned while you are offline' : 'Offline emails turned off');
+  } catch (error) {
+    toast(`Could not change your email setting: ${errorText(error)}`, 'error');
+  }
+}
+
 export async function setStatus(status: AgentStatus) {
   try {
     await request('agent:status', { status });

@@ -11,6 +11,9 @@ import { refuse } from './errors.js';
 import type { Notifier, Origin } from './notifier.js';
 import { Router } from './router.js';
 
+/** Told of every assignment after it is announced (e.g. email to an offline agent); never blocks chat. */
+export type AssignmentListener = (assignment: Assignment) => Promise<unknown>;
+
 export type VisitorRef = { id: string; siteId: string; name: string | null };
 
 /** What a sender gives: text (may be empty only with attachments) and attachment ids from `POST /api/uploads`. */
@@ -26,6 +29,7 @@ const unusableAttachments = () =>
  */
 export class ChatService {
   readonly router: Router;
+  private readonly assignmentListeners: AssignmentListener[] = [];
 
   constructor(
     private readonly store: Store,
@@ -35,6 +39,10 @@ export class ChatService {
     private readonly log: Logger,
   ) {
     this.router = new Router(store, coord, (a) => this.announceAssignment(a), log);
+  }
+
+  onAssignment(listener: AssignmentListener): void {
+    this.assignmentListeners.push(listener);
   }
 
   async conversation(id: string): Promise<ConversationRecord> {
@@ -269,6 +277,10 @@ export class ChatService {
     const conversation = publicConversation(await this.conversation(assignment.conversationId));
     this.notifier.conversationAssigned(conversation);
     this.notifier.conversationUpdated(conversation);
+    for (const listener of this.assignmentListeners)
+      listener(assignment).catch((error: unknown) =>
+        this.log.warn({ err: error, conversationId: assignment.conversationId }, 'assignment listener failed'),
+      );
   }
 
   private async system(conversationId: string, text: string, internal: boolean): Promise<void> {

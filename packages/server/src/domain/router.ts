@@ -3,6 +3,7 @@ import { isUnavailable } from '../driver-errors.js';
 import type { Logger } from '../logger.js';
 import type { Assignment } from '../store/conversations-repo.js';
 import type { Store } from '../store/store.js';
+import { CoalescedRuns } from './coalesced-runs.js';
 import { chooseAgent } from './routing-policy.js';
 
 /**
@@ -13,9 +14,7 @@ import { chooseAgent } from './routing-policy.js';
  * Drains are coalesced: a request during a drain runs one more pass afterwards.
  */
 export class Router {
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly runs = new CoalescedRuns(() => this.pass());
 
   constructor(
     private readonly store: Store,
@@ -26,37 +25,25 @@ export class Router {
 
   /** Ask for a routing pass soon; returns when the pass that covers this request is done. */
   request(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.runs.request();
   }
 
   stop(): Promise<void> {
-    this.stopped = true;
-    return this.running ?? Promise.resolve();
+    return this.runs.stop();
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        await this.drain();
-      } catch (error) {
-        // A store or Redis outage is expected and retried on the next request; anything else is a bug.
-        if (isUnavailable(error)) this.log.warn({ err: error }, 'routing pass failed: store unavailable');
-        else this.log.error({ err: error }, 'routing pass failed');
-      }
-    } while (this.again && !this.stopped);
+  private async pass(): Promise<void> {
+    try {
+      await this.drain();
+    } catch (error) {
+      // A store or Redis outage is expected and retried on the next request; anything else is a bug.
+      if (isUnavailable(error)) this.log.warn({ err: error }, 'routing pass failed: store unavailable');
+      else this.log.error({ err: error }, 'routing pass failed');
+    }
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped) {
+    while (!this.runs.stopped) {
       const candidates = (await this.coord.allPresence())
         .filter((p) => p.connected && p.status === 'online')
         .map((p) => ({ agentId: p.agentId, idleSince: p.since }));

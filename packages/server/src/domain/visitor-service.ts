@@ -48,6 +48,8 @@ export class VisitorService {
     private readonly sites: SiteCache,
     private readonly moderation: ModerationService,
     private readonly limits: { visitor: RateLimit; site: RateLimit },
+    /** Queues a transcript email (domain/email/email-notices.ts); absent: transcripts are not offered. */
+    private readonly transcripts?: { transcript(conversationId: string): Promise<boolean> },
   ) {}
 
   /**
@@ -122,8 +124,14 @@ export class VisitorService {
     return this.chat.rate(visitorId, input);
   }
 
-  close(visitorId: string, conversationId: string): Promise<Conversation> {
-    return this.chat.visitorClose(visitorId, conversationId);
+  /**
+   * Closes the visitor's conversation; `transcript`: and emails them a copy when they gave an email (asking
+   * again, e.g. a retried close, queues no second one).
+   */
+  async close(visitorId: string, conversationId: string, transcript = false): Promise<Conversation> {
+    const conversation = await this.chat.visitorClose(visitorId, conversationId);
+    if (transcript) await this.transcripts?.transcript(conversation.id);
+    return conversation;
   }
 
   async typing(visitorId: string, typing: boolean, preview: string | undefined): Promise<void> {

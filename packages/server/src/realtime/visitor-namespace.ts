@@ -43,7 +43,7 @@ function visitorHandlers({ visitors, config, urls }: VisitorDeps) {
     })),
 
     'conversation:close': handler(schemas.visitorConversationClose, async (payload, { data }) => ({
-      conversation: await visitors.close(data.visitor.id, payload.conversationId),
+      conversation: await visitors.close(data.visitor.id, payload.conversationId, payload.transcript === true),
     })),
 
     // Delivery receipts: recorded by the receipts work (issue 19); accepted and ignored until then.

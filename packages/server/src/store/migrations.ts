@@ -259,6 +259,8 @@ where c.agent_id is not null and c.status <> 'queued'
       'alter table conversations add column agent_seen_seq integer not null default 0',
       'alter table conversations add column agent_seen_at timestamptz',
       'alter table conversations add column emailed_seq integer not null default 0',
+      // Replies written before email existed count as handled: upgrading must not email every visitor ever.
+      'update conversations set emailed_seq = last_seq',
       'alter table agents add column email_notifications boolean not null default true',
       // Durable outgoing email: one row per email, claimed by one process at a time (locked_until),
       // retried with backoff (next_attempt_at), sent once: dedupe_key makes enqueueing idempotent.

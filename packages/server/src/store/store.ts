@@ -4,6 +4,7 @@ import { DatabaseBlobStore } from './blob-store.js';
 import { blocksRepo } from './blocks-repo.js';
 import { cannedRepo } from './canned-repo.js';
 import { conversationsRepo } from './conversations-repo.js';
+import { emailOutboxRepo } from './email-outbox-repo.js';
 import { messagesRepo } from './messages-repo.js';
 import { migrate } from './migrations.js';
 import { openPgliteDatabase } from './pglite-database.js';
@@ -32,6 +33,8 @@ export function createStore(db: SqlDatabase) {
     blocks: blocksRepo(db),
     canned: cannedRepo(db),
     stats: statsRepo(db),
+    /** Outgoing email, durable (domain/email/). */
+    emailOutbox: emailOutboxRepo(db),
   };
 }
 

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
 import { notificationPermission, unlockAlerts } from '../../alerts.js';
-import { myLoad, type State, setStatus } from '../../state/index.js';
+import { myLoad, type State, setEmailNotifications, setStatus } from '../../state/index.js';
 import { Avatar, Icon } from '../Icon.js';
 
 export function TopBar({ s }: { s: State }) {
   const me = s.me!;
   const load = myLoad(s);
   const [permission, setPermission] = useState(notificationPermission());
+  const emailOn = me.emailNotifications !== false;
   return (
     <header class="topbar">
       <div class="topbar-title">
@@ -26,6 +27,17 @@ export function TopBar({ s }: { s: State }) {
             <Icon name="bell" size={16} /> <span class="wide-only">Enable notifications</span>
           </button>
         )}
+        <button
+          type="button"
+          role="switch"
+          aria-checked={emailOn}
+          class={`btn btn-ghost btn-sm email-toggle${emailOn ? ' on' : ''}`}
+          onClick={() => void setEmailNotifications(!emailOn)}
+          title="Email me about chats assigned to me while I am offline"
+          data-testid="email-notifications"
+        >
+          <Icon name="mail" size={16} /> <span class="wide-only">Email when offline</span>
+        </button>
         <div class="load" title="Open conversations / your maximum" data-testid="load">
           <meter min={0} max={me.maxChats} value={load} aria-label="Your load" />
           <span>

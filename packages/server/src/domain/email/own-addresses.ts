@@ -1,14 +1,13 @@
 import type { Config } from '../../config.js';
+import { emailAddressing } from './addressing.js';
 import { addressesIn } from './inbound-mail.js';
 
 /**
- * Parley's own email addresses: the domain of reply addresses (PARLEY_EMAIL_REPLY_DOMAIN, else the host of
- * the public URL) and the From of its emails (PARLEY_EMAIL_FROM, else parley@<reply domain>).
+ * Parley's own email addresses as inbound mail sees them: the domain of reply addresses and the bare
+ * address of its From (from emailAddressing, so both directions agree).
  */
 export function ownAddresses(config: Pick<Config, 'email' | 'publicUrl' | 'host'>, port: number) {
-  const domain = (
-    config.email.replyDomain ?? new URL(config.publicUrl ?? `http://${config.host}:${port}`).hostname
-  ).toLowerCase();
-  const address = (config.email.from && addressesIn(config.email.from)[0]) || `parley@${domain}`;
-  return { domain, address };
+  const { replyDomain, from } = emailAddressing(config, port);
+  const domain = replyDomain.toLowerCase();
+  return { domain, address: addressesIn(from)[0] ?? `parley@${domain}` };
 }
