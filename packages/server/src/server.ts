@@ -12,9 +12,11 @@ import { AttachmentSweeper } from './domain/attachment-sweeper.js';
 import { AttachmentUrls } from './domain/attachment-urls.js';
 import { AuthService } from './domain/auth-service.js';
 import { ChatService } from './domain/chat-service.js';
+import { EmailLinks } from './domain/email-links.js';
 import { ModerationService } from './domain/moderation-service.js';
 import { PresenceService } from './domain/presence-service.js';
 import { Reassigner } from './domain/reassigner.js';
+import { Receipts } from './domain/receipts.js';
 import { newToken } from './domain/secrets.js';
 import { SiteCache } from './domain/site-cache.js';
 import { VisitorService } from './domain/visitor-service.js';
@@ -58,6 +60,7 @@ export async function startParley(config: Config, log: Logger) {
   const auth = new AuthService(store, coord, config);
   const tokens = new VisitorTokens(await store.settings.getOrInit('visitor_token_secret', newToken()));
   const urls = new AttachmentUrls(await store.settings.getOrInit('attachment_url_secret', newToken()));
+  const links = new EmailLinks(await store.settings.getOrInit('email_link_secret', newToken()));
   const attachments = new AttachmentService(store, coord, urls, { visitorUploads: config.uploads.visitorLimit });
   const sites = new SiteCache(store);
   const inFlight = new InFlight();
@@ -91,6 +94,8 @@ export async function startParley(config: Config, log: Logger) {
     agentNs.local.emit('server:resync', {});
   });
   const chat = new ChatService(store, coord, notifier, metrics, log);
+  const receipts = new Receipts(store, notifier, (visitorId) => notifier.visitorOnline(visitorId), log);
+  notifier.onVisitorDelivery = (message, visitorId) => receipts.delivered(message, visitorId);
   const moderation = new ModerationService(
     store,
     chat,
@@ -117,13 +122,23 @@ export async function startParley(config: Config, log: Logger) {
         next(error ?? undefined);
       });
     });
-  const visitors = new VisitorService(store, coord, chat, notifier, tokens, sites, moderation, {
-    visitor: config.visitorMessageLimit,
-    site: config.siteMessageLimit,
-  });
+  const visitors = new VisitorService(
+    store,
+    coord,
+    chat,
+    notifier,
+    tokens,
+    sites,
+    moderation,
+    {
+      visitor: config.visitorMessageLimit,
+      site: config.siteMessageLimit,
+    },
+    links,
+  );
   const presence = new PresenceService(coord, notifier, chat.router, log);
-  installAgentNamespace(agentNs, { ...ctx, chat, auth, presence, urls });
-  installVisitorNamespace(visitorNs, { ...ctx, config, visitors, urls });
+  installAgentNamespace(agentNs, { ...ctx, chat, auth, presence, urls, receipts });
+  installVisitorNamespace(visitorNs, { ...ctx, config, visitors, urls, receipts });
 
   const app = createHttpApp({
     config,
@@ -135,6 +150,7 @@ export async function startParley(config: Config, log: Logger) {
     sites,
     attachments,
     tokens,
+    links,
     metrics,
     log,
     staticRoot: config.staticRoot ?? REPO_ROOT,
@@ -166,6 +182,7 @@ export async function startParley(config: Config, log: Logger) {
   return {
     port,
     store,
+    receipts,
     async stop() {
       if (stopping) return;
       stopping = true;

@@ -6,6 +6,7 @@ import type { Coordinator } from '../coord/coordinator.js';
 import type { AttachmentService } from '../domain/attachment-service.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
+import type { EmailLinks } from '../domain/email-links.js';
 import type { ModerationService } from '../domain/moderation-service.js';
 import type { SiteCache } from '../domain/site-cache.js';
 import type { VisitorTokens } from '../domain/visitor-tokens.js';
@@ -21,6 +22,7 @@ import { conversationHandlers } from './routes/conversation-routes.js';
 import { emailHandlers } from './routes/email-routes.js';
 import { createHealthRouter } from './routes/health-routes.js';
 import { moderationHandlers } from './routes/moderation-routes.js';
+import { createResumeRouter } from './routes/resume-routes.js';
 import { siteHandlers } from './routes/site-routes.js';
 import { createStaticRouter } from './routes/static-routes.js';
 import { statsHandlers } from './routes/stats-routes.js';
@@ -38,6 +40,8 @@ export type HttpDeps = {
   sites: SiteCache;
   attachments: AttachmentService;
   tokens: VisitorTokens;
+  /** Magic links (emails): `GET /r/:token` reopens a conversation. */
+  links: EmailLinks;
   metrics: Metrics;
   log: Logger;
   staticRoot: string;
@@ -73,6 +77,7 @@ export function createHttpApp(d: HttpDeps) {
     ...emailHandlers(),
   } satisfies RestHandlers<RestRoute>;
   app.use(createRestRouter(d.auth, rest));
+  app.use(createResumeRouter(d.links, d.store));
   app.use(createStaticRouter(d.staticRoot, d.store));
   app.use(notFound);
   app.use(errorHandler(d.log, d.metrics));
