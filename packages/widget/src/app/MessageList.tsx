@@ -2,8 +2,8 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import { format } from '../i18n/locales';
 import { lazyChunk } from '../shared/lazy-chunk';
 import { initial, useWidget } from './context';
+import { emailChunk } from './email-chunk';
 import { MessageItem } from './MessageItem';
-import { OfflineNotice } from './OfflineNotice';
 import { buildRows } from './rows';
 import { useChunk } from './use-chunk';
 
@@ -19,6 +19,8 @@ export function MessageList() {
   const closed = conversation?.status === 'closed';
   const assigned = conversation?.status === 'assigned';
   const rating = useChunk(ratingChunk, closed);
+  const offline = !host.config.agentsOnline && !assigned && !closed;
+  const forms = useChunk(emailChunk, offline);
   const typingName = agentTyping !== null ? agentTyping || conversation?.agentName || t.teamName : null;
 
   useLayoutEffect(() => {
@@ -51,7 +53,7 @@ export function MessageList() {
           </div>
         </div>
       </div>
-      {!host.config.agentsOnline && !assigned && !closed && <OfflineNotice />}
+      {offline && forms && <forms.OfflineNotice />}
       <div class="list" role="log" aria-live="polite" aria-relevant="additions" aria-label={t.conversationLog}>
         {rows.map((row) => (
           <MessageItem key={row.key} row={row} />
