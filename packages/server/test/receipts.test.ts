@@ -247,6 +247,57 @@ describe.skipIf(!hasPostgres)('delivery receipts and magic links', () => {
       expect((await conversation(id)).status).toBe('assigned');
     });
 
+    it("opens from the server's own origin (the link's page) for a site that does not list it", async () => {
+      const shop = 'https://shop.example';
+      const created = await api(server.url, '/api/sites', {
+        token: admin,
+        body: { name: 'Shop', allowedOrigins: [shop] },
+      });
+      const shopSite = { id: created.body.id as string, key: created.body.key as string };
+      const visitor = await connectVisitor(server.url, shopSite.key, { origin: shop });
+      const { message } = await ok(
+        emit<{ message: Message }>(visitor.socket, 'message:send', { clientId: crypto.randomUUID(), text: 'shoes?' }),
+      );
+      visitor.socket.close();
+      const own = `http://127.0.0.1:${server.port}`;
+      // nobody new may chat with this site from the server's own pages
+      await expect(connectVisitor(server.url, shopSite.key, { origin: own })).rejects.toThrow('origin_not_allowed');
+      const token = links.issue({
+        conversationId: message.conversationId,
+        visitorId: visitor.session.visitorId,
+        siteId: shopSite.id,
+      });
+      const io = (await import('socket.io-client')).io;
+      const resumed = await new Promise<Visitor>((resolve, reject) => {
+        const socket = io(`${server.url}/visitor`, {
+          auth: { siteKey: shopSite.key, resume: token },
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          extraHeaders: { origin: own },
+        });
+        socket.once('session', (session) => resolve({ socket, session, messages: [], conversations: [] }));
+        socket.once('connect_error', reject);
+      });
+      expect(resumed.session.visitorId).toBe(visitor.session.visitorId);
+      expect(resumed.session.conversation?.id).toBe(message.conversationId);
+      resumed.socket.close();
+      // its reconnections carry the visitor's token, no longer the link
+      const again = await connectVisitor(server.url, shopSite.key, {
+        origin: own,
+        visitorToken: resumed.session.visitorToken,
+      });
+      expect(again.session.visitorId).toBe(visitor.session.visitorId);
+      again.socket.close();
+      // a foreign page gets nothing from the token or the link
+      await expect(
+        connectVisitor(server.url, shopSite.key, {
+          origin: 'https://evil.example',
+          visitorToken: again.session.visitorToken,
+        }),
+      ).rejects.toThrow('origin_not_allowed');
+    });
+
     it('GET /r/:token serves a page that opens the widget on the link; a bad one says it expired', async () => {
       const { visitor, id } = await chatting();
       visitor.socket.close();

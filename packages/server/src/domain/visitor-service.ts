@@ -72,16 +72,22 @@ export class VisitorService {
     visitorToken: string | undefined;
     resume?: string | undefined;
     origin: string | undefined;
+    /** The handshake came from a page of this server's own origin. */
+    ownOrigin?: boolean | undefined;
     ip: string | null;
   }): Promise<VisitorConnection> {
     const site = await this.sites.byKey(input.siteKey);
     if (!site) throw refuse('unknown_site', 'unknown site key');
-    if (input.origin !== undefined && !site.allowedOrigins.includes(input.origin))
+    const allowed = input.origin === undefined || site.allowedOrigins.includes(input.origin);
+    // Our own origin serves magic links' pages (GET /r/:token), whatever origins the site allows: there a
+    // genuine link, or the visitor it made (a reconnection with its token), may connect; nobody new.
+    if (!allowed && !input.ownOrigin)
       throw refuse('origin_not_allowed', 'this page may not embed the chat of this site');
     const linked = input.resume === undefined ? null : await this.resumable(input.resume, site.id);
     const knownId = linked ? linked.visitor.id : this.tokens.verify(input.visitorToken, site.id);
     const known = linked?.visitor ?? (knownId ? await this.store.visitors.byId(knownId) : null);
     const own = known && known.siteId === site.id ? known : null;
+    if (!allowed && !own) throw refuse('origin_not_allowed', 'this page may not embed the chat of this site');
     if (await this.moderation.isBlocked(site.id, own?.id ?? null, input.ip))
       throw refuse('blocked', 'you cannot use the chat of this site');
     const visitor = own ?? (await this.store.visitors.create(site.id));

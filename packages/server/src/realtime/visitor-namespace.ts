@@ -7,7 +7,7 @@ import type { VisitorService } from '../domain/visitor-service.js';
 import { isUnavailable } from '../driver-errors.js';
 import { connectionAddress } from './client-address.js';
 import { connectError } from './connect-error.js';
-import { createEventBudget } from './connection-guard.js';
+import { createEventBudget, fromOwnOrigin } from './connection-guard.js';
 import { attach, type HandlerContext, type HandlerTable, listeners, on } from './handle.js';
 import { rooms } from './rooms.js';
 import { originOf } from './socket-notifier.js';
@@ -104,6 +104,7 @@ export function installVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps)
         visitorToken: auth.data.visitorToken,
         resume: auth.data.resume,
         origin: socket.handshake.headers.origin,
+        ownOrigin: fromOwnOrigin(socket.handshake.headers),
         ip: connectionAddress(socket.conn, config.trustProxy),
       });
       socket.data = { ...connection, noEcho: auth.data.echo === false };
