@@ -4,7 +4,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { magicLinks } from '../packages/server/test/helpers/magic-links.js';
 import { createTestDatabase, postgresAvailable } from '../packages/server/test/helpers/postgres.js';
-import { type Browser, chromiumAvailable, launchBrowser } from './helpers/browser.js';
+import { type Browser, chromiumAvailable, launchBrowser, startHostPage } from './helpers/browser.js';
 import { consoleLogin, ensureConsoleBuilt } from './helpers/console-server.js';
 import { type AgentClient, connectAgent, type ParleyServer, startServer, until } from './helpers/server.js';
 import { widget } from './helpers/widget.js';
@@ -128,6 +128,77 @@ describe.skipIf(!hasChromium || !hasPostgres)('magic-link resume and "Seen", in 
         .locator('[data-message][data-author="agent"]', { hasText: second.text })
         .locator('[data-delivery="seen"]')
         .waitFor({ timeout: 15_000 });
+    },
+    T,
+  );
+
+  it(
+    'email fields refuse an address that cannot be used; ending the chat offers an emailed transcript',
+    async () => {
+      const host = await startHostPage();
+      try {
+        const shop = await server.api('POST /api/sites', {
+          token: admin,
+          body: { name: 'Form Shop', allowedOrigins: [host.origin] },
+        });
+        await server.api('PATCH /api/sites/:id', {
+          params: { id: shop.id },
+          token: admin,
+          body: { settings: { preChat: true } },
+        });
+        host.configure({ siteKey: shop.key, serverOrigin: server.origin });
+        const page = await freshPage();
+        await page.goto(host.url());
+        const w = widget(page);
+        await w.launcher.click();
+        const form = page.locator('[data-parley="prechat"]');
+        await form.waitFor({ timeout: 15_000 });
+        const email = form.getByLabel('Your email');
+        await email.fill('not-an-email');
+        await form.getByRole('button', { name: 'Start chat' }).click();
+        // refused here, visibly and for screen readers, and the form stays
+        const error = form.getByRole('alert');
+        await error.waitFor();
+        expect(await error.textContent()).toContain('Enter a valid email address');
+        expect(await email.getAttribute('aria-invalid')).toBe('true');
+        expect(await email.getAttribute('aria-describedby')).toBe(await error.getAttribute('id'));
+        expect(await w.input.count()).toBe(0);
+
+        await email.fill('ada@example.com');
+        await form.getByRole('button', { name: 'Start chat' }).click();
+        await w.input.waitFor();
+        await w.input.fill('Hello from the form shop');
+        await w.send.click();
+        const asked = await until(
+          () => agent.messages.find((m) => m.text === 'Hello from the form shop'),
+          15_000,
+          'the message at the agent',
+        );
+        const detail = await server.api('GET /api/conversations/:id', {
+          params: { id: asked.conversationId },
+          token: admin,
+        });
+        expect(detail.visitor?.email).toBe('ada@example.com');
+
+        // ending: the visitor has an email, so a transcript is offered
+        const frames: string[] = [];
+        page.on('websocket', (ws) => ws.on('framesent', (f) => frames.push(String(f.payload))));
+        await page.reload();
+        await w.launcher.click();
+        await w.byAuthor('visitor').filter({ hasText: 'Hello from the form shop' }).waitFor({ timeout: 15_000 });
+        await w.panel.getByRole('button', { name: 'End chat' }).click();
+        const confirm = page.getByRole('alertdialog', { name: 'End this conversation?' });
+        await confirm.getByLabel('Email me a transcript').check();
+        await confirm.getByRole('button', { name: 'End chat' }).click();
+        await page.locator('[data-parley="rating"]').waitFor({ timeout: 15_000 });
+        const close = frames.find((f) => f.includes('"conversation:close"'));
+        expect(JSON.parse(close!.replace(/^\d+\/visitor,\d*/, ''))[1]).toEqual({
+          conversationId: asked.conversationId,
+          transcript: true,
+        });
+      } finally {
+        await host.stop();
+      }
     },
     T,
   );
