@@ -90,8 +90,8 @@ describe.skipIf(!hasChromium || !hasPostgres)('magic-link resume and "Seen", in 
       await consolePage.goto(`${server.origin}/console/inbox/${id}`);
       const reply = consolePage.locator('[data-message][data-author="agent"]', { hasText: answer.text });
       await reply.waitFor({ timeout: 15_000 });
-      expect(await reply.locator('[data-delivery="seen"]').count()).toBe(0);
       await reply.locator('[data-delivery="sent"]').waitFor();
+      expect(await reply.locator('[data-seen]').count()).toBe(0);
 
       // the email's link, opened on another device: a browser that never saw the shop
       const links = await magicLinks(db.url);
@@ -105,7 +105,7 @@ describe.skipIf(!hasChromium || !hasPostgres)('magic-link resume and "Seen", in 
       await w.byAuthor('agent').filter({ hasText: answer.text }).waitFor();
 
       // the widget showed the reply: the console says so, live
-      const seen = reply.locator('[data-delivery="seen"]');
+      const seen = reply.locator('[data-seen]');
       await seen.waitFor({ timeout: 15_000 });
       expect(await seen.textContent()).toContain('Seen');
       expect(await seen.getAttribute('title')).toMatch(/^Seen by the visitor · /);
@@ -126,7 +126,7 @@ describe.skipIf(!hasChromium || !hasPostgres)('magic-link resume and "Seen", in 
       await w.byAuthor('agent').filter({ hasText: second.text }).waitFor({ timeout: 15_000 });
       await consolePage
         .locator('[data-message][data-author="agent"]', { hasText: second.text })
-        .locator('[data-delivery="seen"]')
+        .locator('[data-seen]')
         .waitFor({ timeout: 15_000 });
     },
     T,

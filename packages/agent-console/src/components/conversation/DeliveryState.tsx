@@ -19,11 +19,13 @@ export function DeliveryState({ m, seenAt }: { m: ChatMessage; seenAt?: string |
         </button>
       </span>
     );
+  // still `sent` (delivered to the server), and more: the visitor has seen it
   if (seenAt !== undefined)
     return (
       <span
         class="delivery seen"
-        data-delivery="seen"
+        data-delivery="sent"
+        data-seen=""
         title={seenAt ? `Seen by the visitor · ${dayLabel(seenAt)} ${clockTime(seenAt)}` : 'Seen by the visitor'}
       >
         <Icon name="check" size={11} /> Seen
