@@ -186,6 +186,11 @@ describe.skipIf(!hasPostgres)('delivery receipts and magic links', () => {
       const token = links.issue({ conversationId: id, visitorId: visitor.session.visitorId, siteId: site.id });
 
       const fresh = await connectResume(token);
+      // the widget on the link's page says where it is: the token is not kept for agents to read
+      await ok(emit(fresh.socket, 'visitor:context', { url: `${server.url}/r/${token}`, title: 'Your conversation' }));
+      const seenBy = (await api(server.url, `/api/conversations/${id}`, { token: admin })).body.visitor;
+      expect(seenBy.context.url).toBe(`${server.url}/r/…`);
+      expect(JSON.stringify(seenBy)).not.toContain(token.split('.').pop());
       expect(fresh.session.visitorId).toBe(visitor.session.visitorId);
       expect(fresh.session.conversation?.id).toBe(id);
       expect(fresh.session.resumeRefused).toBeUndefined();

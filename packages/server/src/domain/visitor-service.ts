@@ -34,6 +34,9 @@ export type VisitorConnection = {
   resumeRefused?: boolean | undefined;
 };
 
+/** A magic link's page (`/r/<token>`, tokens: domain/email-links.ts): its token is a key to the conversation. */
+const MAGIC_LINK_PATH = /\/r\/m1\.[^/?#]*/g;
+
 type RateLimit = { limit: number; windowMs: number };
 
 const connectedVisitor = ({ id, name, email, userId, verifiedFields }: Visitor): ConnectedVisitor => ({
@@ -183,8 +186,14 @@ export class VisitorService {
     return { visitor, ignored };
   }
 
+  /** The page the visitor is on; a magic link's token in its address is not kept (agents read this). */
   setContext(visitorId: string, context: PageContext): Promise<void> {
-    return this.store.visitors.setContext(visitorId, context);
+    const redact = (url: string | undefined) => url?.replace(MAGIC_LINK_PATH, '/r/…');
+    return this.store.visitors.setContext(visitorId, {
+      ...context,
+      ...(context.url !== undefined ? { url: redact(context.url) } : {}),
+      ...(context.referrer !== undefined ? { referrer: redact(context.referrer) } : {}),
+    });
   }
 
   /**
