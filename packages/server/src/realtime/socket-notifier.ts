@@ -38,6 +38,8 @@ export class SocketNotifier implements Notifier {
 
   /** Whether the visitor has a connected widget on any process (through the adapter; bounded in time). */
   async visitorOnline(visitorId: string, timeoutMs = 3000): Promise<boolean> {
+    // a widget connected to this process answers at once; otherwise every process is asked
+    if (this.visitors.adapter.rooms.get(rooms.visitor(visitorId))?.size) return true;
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('fetchSockets timed out')), timeoutMs);
