@@ -182,7 +182,6 @@ export async function startParley(config: Config, log: Logger) {
   return {
     port,
     store,
-    receipts,
     async stop() {
       if (stopping) return;
       stopping = true;
