@@ -97,6 +97,15 @@ describe.skipIf(!hasChromium || !hasPostgres)('magic-link resume and "Seen", in 
       const links = await magicLinks(db.url);
       const token = links.issue({ conversationId: id, visitorId: session.visitorId, siteId: site.id });
       const page = await freshPage();
+      // the delivery receipts the widget sends: `messages:seen {seq}`
+      const seenSeqs: number[] = [];
+      page.on('websocket', (ws) =>
+        ws.on('framesent', (f) => {
+          const frame = String(f.payload);
+          if (frame.includes('"messages:seen"'))
+            seenSeqs.push(JSON.parse(frame.replace(/^\d+\/visitor,\d*/, ''))[1].seq);
+        }),
+      );
       const res = await page.goto(`${server.origin}/r/${token}`);
       expect(res?.status()).toBe(200);
       const w = widget(page);
@@ -128,6 +137,10 @@ describe.skipIf(!hasChromium || !hasPostgres)('magic-link resume and "Seen", in 
         .locator('[data-message][data-author="agent"]', { hasText: second.text })
         .locator('[data-seen]')
         .waitFor({ timeout: 15_000 });
+      // the widget said so itself too: the highest reply shown, each receipt higher than the last
+      await until(() => seenSeqs.includes(second.seq), 15_000, 'the widget to report the second reply seen');
+      expect(seenSeqs[0]).toBe(answer.seq);
+      expect(seenSeqs).toEqual([...new Set(seenSeqs)].sort((a, b) => a - b));
     },
     T,
   );
