@@ -27,6 +27,11 @@ export type VisitorSession = {
   /** The visitor's userId is verified (see verifiedFields for name and email). */
   verified?: boolean;
   verifiedFields?: VerifiedField[];
+  /**
+   * The handshake's magic link (`resume`) was not honoured (expired, altered, or of another site): this is
+   * a normal session instead, and the widget says the link has expired.
+   */
+  resumeRefused?: boolean;
 };
 
 export type VisitorClientEvents = {

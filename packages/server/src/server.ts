@@ -23,6 +23,7 @@ import { EmailLinks } from './domain/email-links.js';
 import { ModerationService } from './domain/moderation-service.js';
 import { PresenceService } from './domain/presence-service.js';
 import { Reassigner } from './domain/reassigner.js';
+import { Receipts } from './domain/receipts.js';
 import { newToken } from './domain/secrets.js';
 import { SiteCache } from './domain/site-cache.js';
 import { VisitorService } from './domain/visitor-service.js';
@@ -106,6 +107,8 @@ export async function startParley(config: Config, log: Logger) {
     agentNs.local.emit('server:resync', {});
   });
   const chat = new ChatService(store, coord, notifier, metrics, log);
+  const receipts = new Receipts(store, notifier, (visitorId) => notifier.visitorOnline(visitorId), log);
+  notifier.onVisitorDelivery = (message, visitorId) => receipts.delivered(message, visitorId);
   const moderation = new ModerationService(
     store,
     chat,
@@ -156,6 +159,7 @@ export async function startParley(config: Config, log: Logger) {
     sites,
     moderation,
     { visitor: config.visitorMessageLimit, site: config.siteMessageLimit },
+    links,
     emailNotices,
   );
   const inbound = new InboundEmailService(
@@ -169,8 +173,8 @@ export async function startParley(config: Config, log: Logger) {
     log,
   );
   const presence = new PresenceService(coord, notifier, chat.router, log);
-  installAgentNamespace(agentNs, { ...ctx, chat, auth, presence, urls });
-  installVisitorNamespace(visitorNs, { ...ctx, config, visitors, urls });
+  installAgentNamespace(agentNs, { ...ctx, chat, auth, presence, urls, receipts });
+  installVisitorNamespace(visitorNs, { ...ctx, config, visitors, urls, receipts });
 
   const app = createHttpApp({
     config,
@@ -184,6 +188,7 @@ export async function startParley(config: Config, log: Logger) {
     attachments,
     tokens,
     inbound,
+    links,
     metrics,
     log,
     staticRoot: config.staticRoot ?? REPO_ROOT,

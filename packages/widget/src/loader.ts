@@ -35,6 +35,7 @@ function boot(script: HTMLScriptElement | null): void {
     return;
   }
   const siteKey: string = site;
+  const resume = script.dataset.resume;
   const src = new URL(script.src, location.href);
   const serverOrigin = src.origin;
   const chunkBase = new URL('widget/', src).href;
@@ -108,8 +109,10 @@ function boot(script: HTMLScriptElement | null): void {
     shell.frame.append(launcher);
     // a conversation is going on: have the app ready (and listening for replies) without waiting for a click.
     // The first read of localStorage waits on the browser process, so it runs in a task of its own.
+    // a magic link (data-resume): the chat opens on its conversation
     void whenIdle().then(() => {
-      if (!dead && readItem('local', keys.open)) void loadApp();
+      if (resume) commands.open();
+      else if (!dead && readItem('local', keys.open)) void loadApp();
     });
     return { ...shell, launcher };
   }
@@ -142,6 +145,7 @@ function boot(script: HTMLScriptElement | null): void {
     return {
       siteKey,
       serverOrigin,
+      resume,
       config: ui.config,
       locale: ui.locale,
       shadow: ui.host.shadowRoot!,

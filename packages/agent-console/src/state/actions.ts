@@ -136,6 +136,16 @@ export function retryMessage(message: ChatMessage) {
     void sendMessage(message.conversationId, message.text, message.internal, message.clientId, message.attachments);
 }
 
+/** conversation id → the highest seq reported seen (each is reported once). */
+const seenSent = new Map<string, number>();
+/** Delivery receipt: this console showed the conversation up to `seq` (sent by its agent or a supervisor). */
+export function agentSeen(conversationId: string, seq: number) {
+  const connection = currentConnection();
+  if (!connection?.connected || seq <= (seenSent.get(conversationId) ?? 0)) return;
+  seenSent.set(conversationId, seq);
+  connection.send('messages:seen', { conversationId, seq });
+}
+
 let typingTimer: ReturnType<typeof setTimeout> | null = null;
 let typingFor: string | null = null;
 /** Tells the visitor the agent types; "stopped" after 3 s without a keystroke, on send and on blur. */

@@ -51,8 +51,8 @@ export class Connection {
     });
   }
 
-  /** Emits without waiting for the answer (typing, leaving a conversation). */
-  send<E extends 'typing' | 'conversation:leave'>(event: E, payload: PayloadOf<E>): void {
+  /** Emits without waiting for the answer (typing, leaving a conversation, delivery receipts). */
+  send<E extends 'typing' | 'conversation:leave' | 'messages:seen'>(event: E, payload: PayloadOf<E>): void {
     this.socket.emit(event, payload, () => {});
   }
 

@@ -11,6 +11,7 @@ import { publicConversation } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import type { Visitor } from '../store/visitors-repo.js';
 import type { ChatService, MessageInput } from './chat-service.js';
+import type { EmailLinks } from './email-links.js';
 import { refuse } from './errors.js';
 import { verifyIdentity } from './identity.js';
 import type { ModerationService } from './moderation-service.js';
@@ -21,8 +22,20 @@ import type { VisitorTokens } from './visitor-tokens.js';
 /** The visitor fields a connection keeps (a copy, refreshed by update and identify). */
 export type ConnectedVisitor = Pick<Visitor, 'id' | 'name' | 'email' | 'userId' | 'verifiedFields'>;
 
-/** Who is on a visitor connection: the site (shared, from the site cache) and the visitor. */
-export type VisitorConnection = { site: SiteWithSecret; visitor: ConnectedVisitor };
+/**
+ * Who is on a visitor connection: the site (shared, from the site cache) and the visitor. `resumed`: the
+ * conversation a magic link reopened (shown unless the visitor has another open one); `resumeRefused`: the
+ * handshake brought a link that was forged, altered, expired or of another site (a normal session instead).
+ */
+export type VisitorConnection = {
+  site: SiteWithSecret;
+  visitor: ConnectedVisitor;
+  resumed?: string | undefined;
+  resumeRefused?: boolean | undefined;
+};
+
+/** A magic link's page (`/r/<token>`, tokens: domain/email-links.ts): its token is a key to the conversation. */
+const MAGIC_LINK_PATH = /\/r\/m1\.[^/?#]*/g;
 
 type RateLimit = { limit: number; windowMs: number };
 
@@ -48,6 +61,7 @@ export class VisitorService {
     private readonly sites: SiteCache,
     private readonly moderation: ModerationService,
     private readonly limits: { visitor: RateLimit; site: RateLimit },
+    private readonly links?: EmailLinks,
     /** Queues a transcript email (domain/email/email-notices.ts); absent: transcripts are not offered. */
     private readonly transcripts?: { transcript(conversationId: string): Promise<boolean> },
   ) {}
@@ -55,34 +69,61 @@ export class VisitorService {
   /**
    * A visitor connection: the site of `siteKey`, opened from one of its allowed origins (no Origin header:
    * not a browser, allowed), by the visitor of `visitorToken` when it is a genuine token of this site, or a
-   * new visitor. Refused `unknown_site`, `origin_not_allowed` or `blocked`.
+   * new visitor. A genuine magic link (`resume`) of this site makes it that link's visitor, whatever the
+   * token said. Refused `unknown_site`, `origin_not_allowed` or `blocked`.
    */
   async connect(input: {
     siteKey: string;
     visitorToken: string | undefined;
+    resume?: string | undefined;
     origin: string | undefined;
+    /** The handshake came from a page of this server's own origin. */
+    ownOrigin?: boolean | undefined;
     ip: string | null;
   }): Promise<VisitorConnection> {
     const site = await this.sites.byKey(input.siteKey);
     if (!site) throw refuse('unknown_site', 'unknown site key');
-    if (input.origin !== undefined && !site.allowedOrigins.includes(input.origin))
+    const allowed = input.origin === undefined || site.allowedOrigins.includes(input.origin);
+    // Our own origin serves magic links' pages (GET /r/:token), whatever origins the site allows: there a
+    // genuine link, or the visitor it made (a reconnection with its token), may connect; nobody new.
+    if (!allowed && !input.ownOrigin)
       throw refuse('origin_not_allowed', 'this page may not embed the chat of this site');
-    const knownId = this.tokens.verify(input.visitorToken, site.id);
-    const known = knownId ? await this.store.visitors.byId(knownId) : null;
+    const linked = input.resume === undefined ? null : await this.resumable(input.resume, site.id);
+    const knownId = linked ? linked.visitor.id : this.tokens.verify(input.visitorToken, site.id);
+    const known = linked?.visitor ?? (knownId ? await this.store.visitors.byId(knownId) : null);
     const own = known && known.siteId === site.id ? known : null;
+    if (!allowed && !own) throw refuse('origin_not_allowed', 'this page may not embed the chat of this site');
     if (await this.moderation.isBlocked(site.id, own?.id ?? null, input.ip))
       throw refuse('blocked', 'you cannot use the chat of this site');
     const visitor = own ?? (await this.store.visitors.create(site.id));
     await this.store.blocks.recordAddress(visitor.id, input.ip);
-    return { site, visitor: connectedVisitor(visitor) };
+    return {
+      site,
+      visitor: connectedVisitor(visitor),
+      ...(linked ? { resumed: linked.conversationId } : {}),
+      ...(input.resume !== undefined && !linked ? { resumeRefused: true } : {}),
+    };
+  }
+
+  /** The visitor and conversation of a genuine, unexpired magic link of this site; null otherwise. */
+  private async resumable(token: string, siteId: string): Promise<{ visitor: Visitor; conversationId: string } | null> {
+    const link = this.links?.verify(token);
+    if (!link || link.siteId !== siteId) return null;
+    const [visitor, conversation] = await Promise.all([
+      this.store.visitors.byId(link.visitorId),
+      this.store.conversations.byId(link.conversationId),
+    ]);
+    if (!visitor || visitor.siteId !== siteId || conversation?.visitorId !== visitor.id) return null;
+    return { visitor, conversationId: conversation.id };
   }
 
   /** What the widget needs to show on (re)connection; carries a fresh visitor token. */
-  async session({ site, visitor }: VisitorConnection): Promise<VisitorSession> {
+  async session({ site, visitor, resumed, resumeRefused }: VisitorConnection): Promise<VisitorSession> {
     return {
       visitorId: visitor.id,
       visitorToken: this.tokens.issue(visitor.id, site.id),
-      conversation: await this.currentConversation(visitor.id),
+      conversation: await this.currentConversation(visitor.id, resumed),
+      ...(resumeRefused ? { resumeRefused: true } : {}),
       name: visitor.name,
       email: visitor.email,
       verified: visitor.userId !== null,
@@ -110,10 +151,11 @@ export class VisitorService {
   async sync(
     visitorId: string,
     input: { conversationId?: string | undefined; after?: number | undefined },
+    resumed?: string,
   ): Promise<{ messages: Message[]; conversation: Conversation | null }> {
     const conversation = input.conversationId
       ? publicConversation(await this.chat.visitorOwned(visitorId, input.conversationId))
-      : await this.currentConversation(visitorId);
+      : await this.currentConversation(visitorId, resumed);
     const messages = conversation
       ? await this.store.messages.list(conversation.id, { after: input.after ?? 0, includeInternal: false })
       : [];
@@ -157,8 +199,14 @@ export class VisitorService {
     return { visitor, ignored };
   }
 
+  /** The page the visitor is on; a magic link's token in its address is not kept (agents read this). */
   setContext(visitorId: string, context: PageContext): Promise<void> {
-    return this.store.visitors.setContext(visitorId, context);
+    const redact = (url: string | undefined) => url?.replace(MAGIC_LINK_PATH, '/r/…');
+    return this.store.visitors.setContext(visitorId, {
+      ...context,
+      ...(context.url !== undefined ? { url: redact(context.url) } : {}),
+      ...(context.referrer !== undefined ? { referrer: redact(context.referrer) } : {}),
+    });
   }
 
   /**
@@ -182,9 +230,15 @@ export class VisitorService {
     return connectedVisitor(updated);
   }
 
-  private async currentConversation(visitorId: string): Promise<Conversation | null> {
+  /** The open conversation; else the one a magic link reopened (`resumed`); else the latest one. */
+  private async currentConversation(visitorId: string, resumed?: string): Promise<Conversation | null> {
+    const linked = async () => {
+      const conversation = resumed ? await this.store.conversations.byId(resumed) : null;
+      return conversation?.visitorId === visitorId ? conversation : null;
+    };
     const conversation =
       (await this.store.conversations.openForVisitor(visitorId)) ??
+      (await linked()) ??
       (await this.store.conversations.latestForVisitor(visitorId));
     return conversation ? publicConversation(conversation) : null;
   }

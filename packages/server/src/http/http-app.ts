@@ -8,6 +8,7 @@ import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
 import type { Clock } from '../domain/clock.js';
 import type { InboundEmailService } from '../domain/email/inbound-email-service.js';
+import type { EmailLinks } from '../domain/email-links.js';
 import type { ModerationService } from '../domain/moderation-service.js';
 import type { SiteCache } from '../domain/site-cache.js';
 import type { VisitorTokens } from '../domain/visitor-tokens.js';
@@ -23,6 +24,7 @@ import { conversationHandlers } from './routes/conversation-routes.js';
 import { emailHandlers, inboundWebhookGate } from './routes/email-routes.js';
 import { createHealthRouter } from './routes/health-routes.js';
 import { moderationHandlers } from './routes/moderation-routes.js';
+import { createResumeRouter } from './routes/resume-routes.js';
 import { siteHandlers } from './routes/site-routes.js';
 import { createStaticRouter } from './routes/static-routes.js';
 import { statsHandlers } from './routes/stats-routes.js';
@@ -44,6 +46,8 @@ export type HttpDeps = {
   tokens: VisitorTokens;
   /** Replies to Parley's emails (the inbound webhook). */
   inbound: InboundEmailService;
+  /** Magic links (emails): `GET /r/:token` reopens a conversation. */
+  links: EmailLinks;
   metrics: Metrics;
   log: Logger;
   staticRoot: string;
@@ -81,6 +85,7 @@ export function createHttpApp(d: HttpDeps) {
     ...emailHandlers(d.config, d.inbound),
   } satisfies RestHandlers<RestRoute>;
   app.use(createRestRouter(d.auth, rest));
+  app.use(createResumeRouter(d.links, d.store));
   app.use(createStaticRouter(d.staticRoot, d.store));
   app.use(notFound);
   app.use(errorHandler(d.log, d.metrics));

@@ -3,6 +3,7 @@ import type { AttachmentUrls } from '../domain/attachment-urls.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { ChatService } from '../domain/chat-service.js';
 import type { PresenceService } from '../domain/presence-service.js';
+import type { Receipts } from '../domain/receipts.js';
 import { sha256 } from '../domain/secrets.js';
 import { connectError } from './connect-error.js';
 import { attach, type HandlerContext, type HandlerTable, listeners, on } from './handle.js';
@@ -15,6 +16,7 @@ export type AgentDeps = HandlerContext & {
   auth: AuthService;
   presence: PresenceService;
   urls: AttachmentUrls;
+  receipts: Receipts;
 };
 
 /** Node runs a longer timeout at once: a far expiry is reached in steps of at most this. */
@@ -37,7 +39,7 @@ function endAtExpiry(socket: AgentSocket) {
 const handler = on<AgentSocket>();
 
 /** The agent namespace's events: transport only (rooms); the rest is ChatService and PresenceService. */
-function agentHandlers({ chat, presence, urls }: AgentDeps) {
+function agentHandlers({ chat, presence, urls, receipts }: AgentDeps) {
   return {
     'agent:status': handler(schemas.agentStatus, async ({ status }, { data: { agent } }) => ({
       status: await presence.setStatus(agent.id, status),
@@ -78,8 +80,10 @@ function agentHandlers({ chat, presence, urls }: AgentDeps) {
       return {};
     }),
 
-    // Delivery receipts: recorded by the receipts work (issue 19); accepted and ignored until then.
-    'messages:seen': handler(schemas.agentMessagesSeen, async () => ({})),
+    'messages:seen': handler(schemas.agentMessagesSeen, async ({ conversationId, seq }, { data: { agent } }) => {
+      await receipts.agentSeen(agent, conversationId, seq);
+      return {};
+    }),
   } satisfies HandlerTable<AgentClientEvents, AgentSocket>;
 }
 

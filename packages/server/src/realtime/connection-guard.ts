@@ -114,15 +114,16 @@ type HandshakeNamespace = {
  */
 export function installSameOriginGuard(ns: HandshakeNamespace) {
   ns.use((socket, next) => {
-    const { origin, host } = socket.handshake.headers;
-    if (origin === undefined) return next();
-    let sameHost = false;
-    try {
-      sameHost = typeof origin === 'string' && typeof host === 'string' && new URL(origin).host === host;
-    } catch {
-      sameHost = false;
-    }
-    if (sameHost) next();
+    if (socket.handshake.headers.origin === undefined || fromOwnOrigin(socket.handshake.headers)) next();
     else next(connectError('origin_not_allowed', 'the agent console may only connect from its own origin'));
   });
+}
+
+/** The handshake comes from a page of this server's own origin (the console, the demo page, a magic link's page). */
+export function fromOwnOrigin({ origin, host }: { origin?: string | undefined; host?: string | undefined }): boolean {
+  try {
+    return typeof origin === 'string' && typeof host === 'string' && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

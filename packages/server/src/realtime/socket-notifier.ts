@@ -11,6 +11,9 @@ export const originOf = (socket: { id: string; data: { noEcho: boolean } }): Ori
 
 /** Delivers domain changes to sockets. Through the adapter, this reaches sockets on every process. */
 export class SocketNotifier implements Notifier {
+  /** Told of every agent reply sent to the visitor's room (delivery receipts: domain/receipts.ts). */
+  onVisitorDelivery: ((message: Message, visitorId: string) => void) | null = null;
+
   constructor(
     private readonly agents: AgentNamespace,
     private readonly visitors: VisitorNamespace,
@@ -22,8 +25,31 @@ export class SocketNotifier implements Notifier {
     // A socket id is also a room: `except` leaves out just that connection, on whichever process it is.
     const skip = origin?.skipSocketId ? [origin.skipSocketId] : [];
     this.agents.to(agentRooms(conversation)).except(skip).emit('message:new', message);
-    if (!message.internal)
+    if (!message.internal) {
       this.visitors.to(rooms.visitor(conversation.visitorId)).except(skip).emit('message:new', message);
+      if (message.author === 'agent') this.onVisitorDelivery?.(message, conversation.visitorId);
+    }
+  }
+
+  /** The visitor's seen seq rose: the agents who follow the conversation update their "Seen". */
+  visitorSeen(conversation: Conversation): void {
+    this.agents.to(agentRooms(conversation)).emit('conversation:updated', conversation);
+  }
+
+  /** Whether the visitor has a connected widget on any process (through the adapter; bounded in time). */
+  async visitorOnline(visitorId: string, timeoutMs = 3000): Promise<boolean> {
+    // a widget connected to this process answers at once; otherwise every process is asked
+    if (this.visitors.adapter.rooms.get(rooms.visitor(visitorId))?.size) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('fetchSockets timed out')), timeoutMs);
+    });
+    try {
+      const sockets = await Promise.race([this.visitors.in(rooms.visitor(visitorId)).fetchSockets(), gaveUp]);
+      return sockets.length > 0;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   conversationUpdated(conversation: Conversation): void {

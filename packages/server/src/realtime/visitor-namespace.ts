@@ -2,11 +2,12 @@ import { schemas, type VisitorClientEvents } from '@parley/protocol';
 import type { Config } from '../config.js';
 import type { AttachmentUrls } from '../domain/attachment-urls.js';
 import { DomainError } from '../domain/errors.js';
+import type { Receipts } from '../domain/receipts.js';
 import type { VisitorService } from '../domain/visitor-service.js';
 import { isUnavailable } from '../driver-errors.js';
 import { connectionAddress } from './client-address.js';
 import { connectError } from './connect-error.js';
-import { createEventBudget } from './connection-guard.js';
+import { createEventBudget, fromOwnOrigin } from './connection-guard.js';
 import { attach, type HandlerContext, type HandlerTable, listeners, on } from './handle.js';
 import { rooms } from './rooms.js';
 import { originOf } from './socket-notifier.js';
@@ -17,19 +18,24 @@ const visitorSync = schemas.messagesSync.extend({
   conversationId: schemas.conversationRef.shape.conversationId.optional(),
 });
 
-export type VisitorDeps = HandlerContext & { config: Config; visitors: VisitorService; urls: AttachmentUrls };
+export type VisitorDeps = HandlerContext & {
+  config: Config;
+  visitors: VisitorService;
+  urls: AttachmentUrls;
+  receipts: Receipts;
+};
 
 const handler = on<VisitorSocket>();
 
 /** The visitor namespace's events: transport only (rooms, the socket's copy of the visitor); the rest is VisitorService. */
-function visitorHandlers({ visitors, config, urls }: VisitorDeps) {
+function visitorHandlers({ visitors, config, urls, receipts }: VisitorDeps) {
   return {
     'message:send': handler(schemas.visitorMessageSend, async (payload, socket) => ({
       message: urls.message(await visitors.send(socket.data, payload, originOf(socket))),
     })),
 
     'messages:sync': handler(visitorSync, async (payload, { data }) => {
-      const { messages, conversation } = await visitors.sync(data.visitor.id, payload);
+      const { messages, conversation } = await visitors.sync(data.visitor.id, payload, data.resumed);
       return { messages: urls.messages(messages), conversation };
     }),
 
@@ -46,8 +52,10 @@ function visitorHandlers({ visitors, config, urls }: VisitorDeps) {
       conversation: await visitors.close(data.visitor.id, payload.conversationId, payload.transcript === true),
     })),
 
-    // Delivery receipts: recorded by the receipts work (issue 19); accepted and ignored until then.
-    'messages:seen': handler(schemas.visitorMessagesSeen, async () => ({})),
+    'messages:seen': handler(schemas.visitorMessagesSeen, async ({ seq }, { data }) => {
+      await receipts.visitorSeen(data.visitor.id, seq);
+      return {};
+    }),
 
     'visitor:update': handler(schemas.visitorUpdate, async (payload, { data }) => {
       const { visitor, ignored } = await visitors.update(data.visitor, payload);
@@ -86,12 +94,17 @@ export function installVisitorNamespace(ns: VisitorNamespace, deps: VisitorDeps)
 
   ns.use(async (socket, next) => {
     try {
-      const auth = schemas.visitorAuth.safeParse(socket.handshake.auth ?? {});
+      const raw: Record<string, unknown> = { ...socket.handshake.auth };
+      let auth = schemas.visitorAuth.safeParse(raw);
+      // A malformed magic link is refused like any bad one (a normal session that says so), not the site.
+      if (!auth.success && raw.resume !== undefined) auth = schemas.visitorAuth.safeParse({ ...raw, resume: '-' });
       if (!auth.success) return next(connectError('unknown_site', 'unknown site key'));
       const connection = await visitors.connect({
         siteKey: auth.data.siteKey,
         visitorToken: auth.data.visitorToken,
+        resume: auth.data.resume,
         origin: socket.handshake.headers.origin,
+        ownOrigin: fromOwnOrigin(socket.handshake.headers),
         ip: connectionAddress(socket.conn, config.trustProxy),
       });
       socket.data = { ...connection, noEcho: auth.data.echo === false };

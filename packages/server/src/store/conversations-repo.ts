@@ -53,6 +53,19 @@ function endAssignment(tx: SqlExecutor, conversationId: string, how: AssignmentE
   return tx.query(END_ASSIGNMENT_SQL, [conversationId, how]);
 }
 
+/**
+ * Raises one party's seen seq (delivery receipts), never lowers it, never past the conversation's last seq.
+ * The row lock makes concurrent receipts keep the highest one. `visitorId`: only that visitor's open
+ * conversation. Returns the conversation when the seq rose, null when nothing changed.
+ */
+const markSeenSql = (who: 'visitor' | 'agent') => `
+update conversations set ${who}_seen_seq = least($2::int, last_seq), ${who}_seen_at = now()
+where id = $1 and ${who}_seen_seq < least($2::int, last_seq)
+  and ($3::text is null or (visitor_id = $3 and status <> 'closed'))
+returning id`;
+const MARK_VISITOR_SEEN = markSeenSql('visitor');
+const MARK_AGENT_SEEN = markSeenSql('agent');
+
 export type AssignmentRecord = {
   agentId: string;
   assignedAt: string;
@@ -255,6 +268,16 @@ export function conversationsRepo(db: SqlDatabase) {
         await endAssignment(tx, conversationId, 'closed');
         return true;
       });
+    },
+    /** Delivery receipt from (or for) the visitor: see markSeenSql. */
+    async markVisitorSeen(id: string, seq: number, opts: { visitorId?: string } = {}) {
+      const rows = await db.query(MARK_VISITOR_SEEN, [id, seq, opts.visitorId ?? null]);
+      return rows.length ? selectOne(db, BY_ID, [id]) : null;
+    },
+    /** Delivery receipt from the agents' side: see markSeenSql. */
+    async markAgentSeen(id: string, seq: number) {
+      const rows = await db.query(MARK_AGENT_SEEN, [id, seq, null]);
+      return rows.length ? selectOne(db, BY_ID, [id]) : null;
     },
     /** Who held the conversation, oldest first. */
     async assignments(conversationId: string): Promise<AssignmentRecord[]> {

@@ -57,7 +57,8 @@ export function toAgent(row: Row): Agent {
 /** Columns every conversation query selects (aliases: c = conversations, a = agents, v = visitors). */
 export const CONVERSATION_COLUMNS = `c.id, c.site_id, c.visitor_id, c.status, c.agent_id, a.name as agent_name,
   c.created_at, c.updated_at, c.last_seq, c.closed_at, c.rating, c.queued_at, c.first_response_at,
-  c.previous_agent_id, v.name as visitor_name`;
+  c.previous_agent_id, v.name as visitor_name, c.visitor_seen_seq, c.visitor_seen_at, c.agent_seen_seq,
+  c.agent_seen_at`;
 export const CONVERSATION_FROM = `conversations c left join agents a on a.id = c.agent_id
   left join visitors v on v.id = c.visitor_id`;
 
@@ -79,6 +80,10 @@ export function toConversation(row: Row): ConversationRecord {
     updatedAt: iso(row.updated_at),
     lastSeq: Number(row.last_seq),
     visitorName: strOrNull(row.visitor_name),
+    visitorSeenSeq: Number(row.visitor_seen_seq ?? 0),
+    visitorSeenAt: isoOrNull(row.visitor_seen_at),
+    agentSeenSeq: Number(row.agent_seen_seq ?? 0),
+    agentSeenAt: isoOrNull(row.agent_seen_at),
     rating: row.rating === null || row.rating === undefined ? null : Number(row.rating),
     closedAt: isoOrNull(row.closed_at),
     queuedAt: iso(row.queued_at),

@@ -1,6 +1,9 @@
+import { afterAll, beforeAll } from 'vitest';
+import { migrate } from '../../src/store/migrations.js';
 import { openPgliteDatabase } from '../../src/store/pglite-database.js';
 import { openPostgresDatabase } from '../../src/store/postgres-database.js';
 import type { SqlDatabase } from '../../src/store/sql.js';
+import { createStore, type Store } from '../../src/store/store.js';
 import { createTestDatabase } from './postgres.js';
 
 /** A database a store suite runs on: opened fresh per suite, cleaned up afterwards. */
@@ -30,3 +33,21 @@ export const postgresBackend = (poolSize: number): StoreBackend => ({
     };
   },
 });
+
+/**
+ * A migrated store on `backend` for one suite, with one site (`siteId`); the fields are filled in by the
+ * suite's beforeAll, read them inside tests.
+ */
+export function useMigratedStore(backend: StoreBackend) {
+  const fixture = { store: undefined as unknown as Store, siteId: '' };
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const opened = await backend.open();
+    cleanup = opened.cleanup;
+    await migrate(opened.db);
+    fixture.store = createStore(opened.db);
+    fixture.siteId = (await fixture.store.sites.create({ name: 'Test', allowedOrigins: [] })).id;
+  }, 60_000);
+  afterAll(async () => cleanup?.());
+  return fixture;
+}

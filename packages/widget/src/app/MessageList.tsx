@@ -2,14 +2,13 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import { format } from '../i18n/locales';
 import { lazyChunk } from '../shared/lazy-chunk';
 import { initial, useWidget } from './context';
+import { emailChunk } from './email-chunk';
 import { MessageItem } from './MessageItem';
 import { buildRows } from './rows';
 import { useChunk } from './use-chunk';
 
 /** The rating form is needed only once a conversation has ended: a chunk of its own. */
 const ratingChunk = lazyChunk(() => import('./RatingForm'));
-/** So is the notice shown when nobody answers now (outside business hours, or nobody online). */
-const noticeChunk = lazyChunk(() => import('./OfflineNotice'));
 
 export function MessageList() {
   const { host, client, t } = useWidget();
@@ -20,8 +19,9 @@ export function MessageList() {
   const closed = conversation?.status === 'closed';
   const assigned = conversation?.status === 'assigned';
   const rating = useChunk(ratingChunk, closed);
+  // Nobody answers now (outside business hours, or nobody online): the notice is in the email-forms chunk.
   const away = (host.config.open === false || !host.config.agentsOnline) && !assigned && !closed;
-  const notice = useChunk(noticeChunk, away);
+  const forms = useChunk(emailChunk, away);
   const typingName = agentTyping !== null ? agentTyping || conversation?.agentName || t.teamName : null;
 
   useLayoutEffect(() => {
@@ -54,7 +54,7 @@ export function MessageList() {
           </div>
         </div>
       </div>
-      {away && notice && <notice.OfflineNotice />}
+      {away && forms && <forms.OfflineNotice />}
       <div class="list" role="log" aria-live="polite" aria-relevant="additions" aria-label={t.conversationLog}>
         {rows.map((row) => (
           <MessageItem key={row.key} row={row} />

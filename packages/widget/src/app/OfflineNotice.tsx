@@ -2,11 +2,12 @@ import { useState } from 'preact/hooks';
 import { closedStrings, formatOpening } from '../i18n/closed-strings';
 import { format } from '../i18n/locales';
 import { useWidget } from './context';
+import { EmailError, EmailInput, isEmail } from './EmailField';
 
 /**
  * Nobody answers now: outside the site's business hours ("We're closed — back Monday 9:00 AM", in the
  * visitor's language and timezone), or nobody is online. Asks for an email; the message still queues.
- * A chunk of its own, fetched only when the site is closed or nobody is online (app/MessageList.tsx).
+ * Part of the email-forms chunk, fetched only when the site is closed or nobody is online (app/MessageList.tsx).
  */
 export function OfflineNotice() {
   const { host, client, t, locale } = useWidget();
@@ -15,6 +16,7 @@ export function OfflineNotice() {
   const [email, setEmail] = useState('');
   const s = closedStrings[locale] ?? closedStrings.en!;
   const closed = open === false;
+  const [invalid, setInvalid] = useState(false);
   return (
     <div class="card notice" data-parley={closed ? 'closed' : 'offline'}>
       {closed ? (
@@ -31,25 +33,28 @@ export function OfflineNotice() {
         <p>{format(t.emailSaved, { email: saved })}</p>
       ) : (
         <form
-          class="inline"
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            if (email.trim()) void client.updateVisitor({ email });
+            const ok = isEmail(email);
+            setInvalid(!ok);
+            if (ok) void client.updateVisitor({ email: email.trim() });
+            else e.currentTarget.querySelector<HTMLInputElement>('[name=email]')?.focus();
           }}
         >
-          <input
-            class="input"
-            type="email"
-            required
-            aria-label={t.emailLabel}
-            placeholder={t.emailLabel}
-            autocomplete="email"
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
-          <button type="submit" class="primary">
-            {t.save}
-          </button>
+          <div class="inline">
+            <EmailInput
+              errorId="parley-offline-email-error"
+              invalid={invalid}
+              label={t.emailLabel}
+              value={email}
+              onInput={setEmail}
+            />
+            <button type="submit" class="primary">
+              {t.save}
+            </button>
+          </div>
+          <EmailError id="parley-offline-email-error" show={invalid} />
         </form>
       )}
     </div>

@@ -3,9 +3,10 @@ import { isRtl } from '../i18n/locales';
 import { readItem, storageKeys, writeItem } from '../shared/storage';
 import { Composer } from './Composer';
 import { useWidget } from './context';
+import { emailChunk } from './email-chunk';
 import { Header } from './Header';
 import { MessageList } from './MessageList';
-import { PreChatForm } from './PreChatForm';
+import { useChunk } from './use-chunk';
 
 export function Panel() {
   const { host, client, t, locale } = useWidget();
@@ -20,6 +21,7 @@ export function Panel() {
   const needsPreChat =
     host.config.preChat && !preChatDone && !conversation && !messages.length && !visitor.email && !visitor.verified;
   const canEnd = !!conversation && conversation.status !== 'closed';
+  const forms = useChunk(emailChunk, needsPreChat || confirming || !!client.state.linkExpired);
 
   useEffect(() => {
     // focus moves into the panel when it opens
@@ -53,34 +55,20 @@ export function Panel() {
       }}
     >
       <Header titleId="parley-title" canEnd={canEnd} onEnd={() => setConfirming(true)} />
-      {confirming && canEnd && (
-        <div class="confirm" role="alertdialog" aria-label={t.endConfirm}>
-          <span>{t.endConfirm}</span>
-          <button
-            type="button"
-            class="danger"
-            onClick={async () => {
-              await client.closeConversation();
-              setConfirming(false);
-            }}
-          >
-            {t.endChat}
-          </button>
-          <button type="button" class="secondary" onClick={() => setConfirming(false)}>
-            ✕<span class="sr">{t.minimize}</span>
-          </button>
-        </div>
-      )}
+      {confirming && canEnd && forms && <forms.EndConfirm onDone={() => setConfirming(false)} />}
+      {client.state.linkExpired && forms && <forms.LinkExpired />}
       <MessageList />
       {needsPreChat ? (
         <div class="composer">
-          <PreChatForm
-            onDone={() => {
-              writeItem('local', preChatKey, '1');
-              setPreChatDone(true);
-              setTimeout(() => input.current?.focus());
-            }}
-          />
+          {forms && (
+            <forms.PreChatForm
+              onDone={() => {
+                writeItem('local', preChatKey, '1');
+                setPreChatDone(true);
+                setTimeout(() => input.current?.focus());
+              }}
+            />
+          )}
         </div>
       ) : (
         <Composer inputRef={input} files={files} setFiles={setFiles} />

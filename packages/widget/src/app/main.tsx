@@ -24,6 +24,7 @@ export function mount(host: Host, t: Strings): WidgetApp {
   const client = new ChatClient({
     serverOrigin: host.serverOrigin,
     siteKey: host.siteKey,
+    resume: host.resume,
     onNewMessage(message: Message) {
       host.emit('message', message);
       if (message.author === 'visitor') return;
@@ -52,12 +53,14 @@ export function mount(host: Host, t: Strings): WidgetApp {
   // the panel re-renders from the client's state; when closed nothing is rendered but the client keeps listening
   client.subscribe(() => open && draw());
   client.start();
+  client.setVisible(open);
   draw();
 
   return {
     setOpen(value) {
       open = value;
       launcher.setOpen(value);
+      client.setVisible(value);
       if (value) {
         unread = 0;
         unseen = 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachStrings } from './attach-strings';
 import { closedStrings, formatOpening } from './closed-strings';
+import { emailStrings } from './email-strings';
 import { openChatLabel, pickLocale } from './launcher-strings';
 import { format, isRtl, type Strings, SUPPORTED_LOCALES } from './locales';
 import ar from './locales/ar';
@@ -18,6 +19,18 @@ describe('locale table', () => {
     expect(Object.keys(openChatLabel).sort()).toEqual([...SUPPORTED_LOCALES].sort());
     expect(Object.keys(attachStrings).sort()).toEqual([...SUPPORTED_LOCALES].sort());
     expect(Object.keys(closedStrings).sort()).toEqual([...SUPPORTED_LOCALES].sort());
+    expect(Object.keys(emailStrings).sort()).toEqual([...SUPPORTED_LOCALES].sort());
+  });
+
+  it('the email forms chunk has every string in every locale, translated', () => {
+    const keys = Object.keys(emailStrings.en!).sort();
+    for (const [locale, table] of Object.entries(emailStrings)) {
+      expect(Object.keys(table).sort(), locale).toEqual(keys);
+      for (const [key, value] of Object.entries(table)) {
+        expect(value.trim(), `${locale}.${key}`).not.toBe('');
+        if (locale !== 'en') expect(value, `${locale}.${key}`).not.toBe(emailStrings.en![key as keyof typeof table]);
+      }
+    }
   });
 
   for (const [locale, table] of Object.entries(tables)) {

@@ -18,6 +18,8 @@ export type Host = {
   siteKey: string;
   /** Origin of the Parley server (where widget.js came from). */
   serverOrigin: string;
+  /** A magic link's token (the script's data-resume): the chat opens on that conversation. */
+  resume?: string | undefined;
   config: PublicSiteConfig;
   locale: string;
   shadow: ShadowRoot;

@@ -28,6 +28,8 @@ const ACK_TIMEOUT = 10_000;
 const OFFLINE_FAIL_AFTER = 8_000;
 const TYPING_THROTTLE = 2_000;
 const TYPING_IDLE = 4_000;
+/** At most one delivery receipt per this long (the latest seq shown, when it goes). */
+const SEEN_THROTTLE = 1_000;
 const FATAL_CONNECT_ERRORS = new Set(['unknown_site', 'origin_not_allowed']);
 
 export class ChatClient {
@@ -57,6 +59,12 @@ export class ChatClient {
   #typingSentAt = 0;
   #typingIdle: ReturnType<typeof setTimeout> | undefined;
   #agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
+  #resume: string | undefined;
+  /** The panel shows the conversation: replies received now are seen (main.tsx sets it). */
+  #visible = false;
+  /** Delivery receipt sent: conversation id and seq; the time it went; a receipt waiting for the throttle. */
+  #seen = { id: '', seq: 0, at: 0 };
+  #seenTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly options: ChatClientOptions) {
     this.#keys = storageKeys(options.siteKey);
@@ -65,6 +73,7 @@ export class ChatClient {
       save: (v) => writeItem('session', this.#keys.outbox, v),
     });
     this.state.outbox = this.outbox.list();
+    this.#resume = options.resume;
   }
 
   subscribe(fn: () => void): () => void {
@@ -78,7 +87,14 @@ export class ChatClient {
       transports: ['websocket', 'polling'],
       // a function, so every (re)connect uses the latest token, also one written by another tab
       // echo: false — this tab learns of its own messages from the acks; its other tabs still get message:new.
-      auth: (cb) => cb({ siteKey, visitorToken: readItem('local', this.#keys.token) ?? undefined, echo: false }),
+      // resume (a magic link) goes with the handshakes until a session arrives
+      auth: (cb) =>
+        cb({
+          siteKey,
+          visitorToken: readItem('local', this.#keys.token) ?? undefined,
+          echo: false,
+          ...(this.#resume ? { resume: this.#resume } : {}),
+        }),
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
       timeout: 8000,
@@ -119,6 +135,7 @@ export class ChatClient {
     window.removeEventListener('online', this.#onOnline);
     clearTimeout(this.#typingIdle);
     clearTimeout(this.#agentTypingTimer);
+    clearTimeout(this.#seenTimer);
     this.#listeners.clear();
     if (forget) {
       this.outbox.clear();
@@ -202,15 +219,48 @@ export class ChatClient {
     return true;
   }
 
-  async closeConversation(): Promise<boolean> {
+  /** Ends the conversation; `transcript`: email it to the visitor (who has an email). */
+  async closeConversation(transcript?: boolean): Promise<boolean> {
     const conversation = this.state.conversation;
     if (!conversation || conversation.status === 'closed') return false;
-    const res = await this.#request('conversation:close', { conversationId: conversation.id });
+    const res = await this.#request('conversation:close', {
+      conversationId: conversation.id,
+      ...(transcript ? { transcript } : {}),
+    });
     if (res?.ok) this.#onConversation(res.conversation ?? { ...conversation, status: 'closed' });
     return Boolean(res?.ok);
   }
 
+  /** The panel opened or closed: while it is open, the replies it shows are reported seen. */
+  setVisible(visible: boolean): void {
+    this.#visible = visible;
+    this.#noteSeen();
+  }
+
   // ---- internals ----
+
+  /**
+   * Delivery receipt: the highest seq of a reply (not the visitor's own messages) the open panel shows, at
+   * most once per SEEN_THROTTLE, never the same twice.
+   */
+  #noteSeen(): void {
+    const c = this.state.conversation;
+    let seq = 0;
+    for (const m of this.state.messages) if (m.author !== 'visitor' && m.seq > seq) seq = m.seq;
+    if (!this.#visible || !c || c.status === 'closed' || !this.#socket?.connected) return;
+    if (c.id === this.#seen.id && seq <= this.#seen.seq) return;
+    if (!seq || this.#seenTimer) return;
+    const wait = this.#seen.at + SEEN_THROTTLE - Date.now();
+    if (wait > 0) {
+      this.#seenTimer = setTimeout(() => {
+        this.#seenTimer = undefined;
+        this.#noteSeen();
+      }, wait);
+      return;
+    }
+    this.#seen = { id: c.id, seq, at: Date.now() };
+    this.#socket.emit('messages:seen', { seq });
+  }
 
   #onStorage = (e: StorageEvent): void => {
     // another tab got a token first (both opened before any existed): join it while we have nothing
@@ -249,6 +299,7 @@ export class ChatClient {
     );
     await this.#sync();
     if (epoch !== this.#epoch) return;
+    this.#noteSeen();
     this.outbox.resumeTransient();
     this.refreshOutbox();
     void this.#flush();
@@ -256,6 +307,8 @@ export class ChatClient {
 
   #applySession(session: VisitorSession): void {
     writeItem('local', this.#keys.token, session.visitorToken);
+    if (this.#resume) this.#set({ linkExpired: !!session.resumeRefused });
+    this.#resume = undefined;
     this.#set({
       visitor: {
         name: session.name ?? this.state.visitor.name,
@@ -346,6 +399,7 @@ export class ChatClient {
     if (visible.some((m) => m.author === 'agent')) patch.agentTyping = null;
     if (removed) patch.outbox = this.outbox.list();
     this.#set(patch);
+    this.#noteSeen();
     for (const m of messages) {
       const isNew = this.#historyLoaded || (m.clientId !== null && sentHere.has(m.clientId));
       if (isNew && !before.has(m.id)) this.options.onNewMessage?.(m);

@@ -16,11 +16,15 @@ export type ChatState = {
   agentTyping: string | null;
   visitor: VisitorInfo;
   ratedConversationIds: readonly string[];
+  /** The page's magic link (data-resume) was not honoured: expired or altered; this is a new session. */
+  linkExpired?: boolean;
 };
 
 export type ChatClientOptions = {
   serverOrigin: string;
   siteKey: string;
+  /** A magic link's token (data-resume): the first handshake resumes its conversation. */
+  resume?: string | undefined;
   /** Called once for every message that arrives after the history was loaded. */
   onNewMessage?: (message: Message) => void;
 };

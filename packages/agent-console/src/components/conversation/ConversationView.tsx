@@ -1,7 +1,9 @@
 import type { Conversation } from '@parley/protocol';
+import { useEffect } from 'preact/hooks';
 import { visitorLabel } from '../../format.js';
 import { handoverTo } from '../../state/inbox-order.js';
 import {
+  agentSeen,
   attachFiles,
   canSupervise,
   closeConversation,
@@ -32,6 +34,11 @@ export function ConversationView({ s, conversation: c }: { s: State; conversatio
   const handover = mine && messages ? handoverTo(messages, me.name) : null;
   const drop = useFileDrop((files) => attachFiles(c.id, files));
   useFileLinkRenewal(c.id, fileLinksExpireAt(c.id, s));
+  // delivery receipt: the one answering (or a supervisor) has the conversation on screen up to its last message
+  const shownSeq = messages?.reduce((max, m) => Math.max(max, m.seq || 0), 0) ?? 0;
+  useEffect(() => {
+    if (canAct && shownSeq > 0 && !document.hidden) agentSeen(c.id, shownSeq);
+  }, [c.id, canAct, shownSeq]);
   return (
     <section
       class={`conversation${drop.dragging ? ' dropping' : ''}`}

@@ -1,7 +1,9 @@
+import { clockTime, dayLabel } from '../../format.js';
 import { type ChatMessage, retryMessage } from '../../state/index.js';
 import { Icon } from '../Icon.js';
 
-export function DeliveryState({ m }: { m: ChatMessage }) {
+/** `seenAt`: the visitor has seen this reply, at that time ('' if unknown). */
+export function DeliveryState({ m, seenAt }: { m: ChatMessage; seenAt?: string | undefined }) {
   if (m.delivery === 'sending')
     return (
       <span class="delivery sending" data-delivery="sending">
@@ -15,6 +17,18 @@ export function DeliveryState({ m }: { m: ChatMessage }) {
         <button type="button" class="linklike" onClick={() => retryMessage(m)}>
           Retry
         </button>
+      </span>
+    );
+  // still `sent` (delivered to the server), and more: the visitor has seen it
+  if (seenAt !== undefined)
+    return (
+      <span
+        class="delivery seen"
+        data-delivery="sent"
+        data-seen=""
+        title={seenAt ? `Seen by the visitor · ${dayLabel(seenAt)} ${clockTime(seenAt)}` : 'Seen by the visitor'}
+      >
+        <Icon name="check" size={11} /> Seen
       </span>
     );
   return (

@@ -10,10 +10,13 @@ export function MessageItem({
   m,
   grouped,
   conversation,
+  seenAt,
 }: {
   m: ChatMessage;
   grouped: boolean;
   conversation: Conversation;
+  /** The visitor has seen this reply (the last one): when ('' if unknown). */
+  seenAt?: string | undefined;
 }) {
   if (m.author === 'system') {
     return (
@@ -59,7 +62,7 @@ export function MessageItem({
       <MessageAttachments attachments={m.attachments} />
       <div class="msg-foot">
         <time dateTime={m.createdAt}>{clockTime(m.createdAt)}</time>
-        {m.author === 'agent' && <DeliveryState m={m} />}
+        {m.author === 'agent' && <DeliveryState m={m} seenAt={seenAt} />}
       </div>
     </div>
   );

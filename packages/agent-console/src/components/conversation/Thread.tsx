@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { dayLabel } from '../../format.js';
 import type { ChatMessage } from '../../state/index.js';
 import { MessageItem } from './MessageItem.js';
+import { seenReply } from './seen.js';
 
 export function Thread({
   messages,
@@ -22,6 +23,7 @@ export function Thread({
   }, [conversation.id]);
   if (!messages) return <div class="thread loading" aria-busy="true" />;
   let lastDay = '';
+  const seen = seenReply(messages, conversation);
   return (
     <div
       class="thread"
@@ -52,7 +54,12 @@ export function Thread({
                 <span>{day}</span>
               </div>
             )}
-            <MessageItem m={m} grouped={!!grouped} conversation={conversation} />
+            <MessageItem
+              m={m}
+              grouped={!!grouped}
+              conversation={conversation}
+              seenAt={seen?.id === m.id ? (seen.at ?? '') : undefined}
+            />
           </div>
         );
       })}
