@@ -29,7 +29,8 @@ const rounds = Number(opt('rounds') ?? (quick ? 1 : 3));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds=${opt('rounds')}: a whole number ≥ 1`);
 if (processes !== 1 && processes !== 2) throw new Error(`--processes=${opt('processes')}: only 1 or 2`);
 // Two processes only apply to the conversation scenarios: they are the default then, others are refused.
-const only = opt('only')?.split(',') ?? (processes === 2 ? ['active', 'burst'] : ['idle', 'active', 'burst', 'widget']);
+const only =
+  opt('only')?.split(',') ?? (processes === 2 ? ['active', 'burst'] : ['idle', 'active', 'burst', 'upload', 'widget']);
 if (processes === 2 && only.some((name) => name !== 'active' && name !== 'burst'))
   throw new Error('--processes=2 applies to --only=active,burst (idle and widget are single-process scenarios)');
 const env = {};
