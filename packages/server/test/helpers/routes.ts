@@ -14,6 +14,9 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/api/auth/logout', access: 'agent' },
   { method: 'GET', path: '/api/me', access: 'agent' },
   { method: 'POST', path: '/api/me/password', access: 'agent' },
+  { method: 'PATCH', path: '/api/me', access: 'agent' },
+  // A mail provider with the webhook's own bearer secret (404 while PARLEY_INBOUND_WEBHOOK_SECRET is unset).
+  { method: 'POST', path: '/api/email/inbound', access: 'public' },
   { method: 'GET', path: '/api/sites', access: 'agent' },
   { method: 'GET', path: '/api/sites/:id', access: 'admin' },
   { method: 'POST', path: '/api/sites', access: 'admin' },
@@ -43,6 +46,8 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/widget/*', access: 'public' },
   { method: 'GET', path: '/console/*', access: 'public' },
   { method: 'GET', path: '/', access: 'public' },
+  // A magic link from an email (a regex route: the live-router check above does not see it).
+  { method: 'GET', path: '/r/*', access: 'public' },
 ];
 
 /** Percent-encodes every UTF-8 byte (lone surrogates become U+FFFD) so any string fits in a path. */
