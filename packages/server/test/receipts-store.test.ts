@@ -71,5 +71,28 @@ for (const backend of backends) {
       expect((await fixture.store.conversations.byId(conversation.id))?.visitorSeenSeq).toBe(0);
       expect(await fixture.store.conversations.markVisitorSeen('no-such-conversation', 2)).toBeNull();
     });
+
+    it('records many delivered replies in one go: only rises, capped, unknown ids ignored', async () => {
+      const a = await conversationWith(3);
+      const b = await conversationWith(2);
+      const c = await conversationWith(4);
+      await fixture.store.conversations.markVisitorSeen(c.conversation.id, 4);
+      const rose = await fixture.store.conversations.markVisitorsSeen(
+        new Map([
+          [a.conversation.id, 2],
+          [b.conversation.id, 99],
+          [c.conversation.id, 3],
+          ['no-such-conversation', 5],
+        ]),
+      );
+      expect(rose.map((r) => [r.id, r.visitorSeenSeq]).sort()).toEqual(
+        [
+          [a.conversation.id, 2],
+          [b.conversation.id, 2],
+        ].sort(),
+      );
+      expect((await fixture.store.conversations.byId(c.conversation.id))?.visitorSeenSeq).toBe(4);
+      expect(await fixture.store.conversations.markVisitorsSeen(new Map())).toEqual([]);
+    });
   });
 }

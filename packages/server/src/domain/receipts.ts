@@ -13,6 +13,8 @@ export type VisitorOnline = (visitorId: string) => Promise<boolean>;
 
 /** Background delivery checks running at once; further replies wait for the next check of their conversation. */
 const MAX_CHECKS = 200;
+/** Replies found delivered are recorded together, one statement per this many ms (not one per reply). */
+const FLUSH_MS = 200;
 
 /**
  * Delivery receipts: how far each party has seen a conversation. The visitor has seen an agent reply once
@@ -24,6 +26,9 @@ export class Receipts {
   /** conversationId → the highest agent reply waiting for a delivery check (one check per conversation). */
   readonly #pending = new Map<string, { visitorId: string; seq: number }>();
   #running = 0;
+  /** conversationId → the highest agent reply found delivered, waiting for the next flush. */
+  #delivered = new Map<string, number>();
+  #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
@@ -80,10 +85,27 @@ export class Receipts {
       // replies arriving meanwhile raise entry.seq; they are covered by this check's answer
       const online = await this.visitorOnline(entry.visitorId);
       this.#pending.delete(conversationId);
-      if (online) await this.markVisitorSeen(conversationId, entry.seq);
+      if (online) this.#recordDelivered(conversationId, entry.seq);
     } catch (error) {
       this.#pending.delete(conversationId);
       this.log.warn({ err: error, conversationId }, 'delivery receipt not recorded');
+    }
+  }
+
+  #recordDelivered(conversationId: string, seq: number): void {
+    this.#delivered.set(conversationId, Math.max(seq, this.#delivered.get(conversationId) ?? 0));
+    this.#flushTimer ??= setTimeout(() => void this.#flush(), FLUSH_MS).unref();
+  }
+
+  async #flush(): Promise<void> {
+    const seen = this.#delivered;
+    this.#delivered = new Map();
+    this.#flushTimer = undefined;
+    try {
+      for (const conversation of await this.store.conversations.markVisitorsSeen(seen))
+        this.notifier.visitorSeen(publicConversation(conversation));
+    } catch (error) {
+      this.log.warn({ err: error, conversations: seen.size }, 'delivery receipts not recorded');
     }
   }
 }

@@ -65,6 +65,12 @@ where id = $1 and ${who}_seen_seq < least($2::int, last_seq)
 returning id`;
 const MARK_VISITOR_SEEN = markSeenSql('visitor');
 const MARK_AGENT_SEEN = markSeenSql('agent');
+/** Many delivery receipts for visitors in one statement (replies delivered to connected widgets). */
+const MARK_VISITORS_SEEN = `
+update conversations c set visitor_seen_seq = least(r.seq, c.last_seq), visitor_seen_at = now()
+from (select unnest($1::text[]) as id, unnest($2::int[]) as seq) r
+where c.id = r.id and c.visitor_seen_seq < least(r.seq, c.last_seq)
+returning c.id`;
 
 export type AssignmentRecord = {
   agentId: string;
@@ -273,6 +279,16 @@ export function conversationsRepo(db: SqlDatabase) {
     async markVisitorSeen(id: string, seq: number, opts: { visitorId?: string } = {}) {
       const rows = await db.query(MARK_VISITOR_SEEN, [id, seq, opts.visitorId ?? null]);
       return rows.length ? selectOne(db, BY_ID, [id]) : null;
+    },
+    /** Several visitor receipts at once (conversation id → seq): the conversations whose seen seq rose. */
+    async markVisitorsSeen(seen: Map<string, number>): Promise<ConversationRecord[]> {
+      if (seen.size === 0) return [];
+      const rows = await db.query<{ id: string }>(MARK_VISITORS_SEEN, [[...seen.keys()], [...seen.values()]]);
+      if (rows.length === 0) return [];
+      const found = await db.query(`select ${CONVERSATION_COLUMNS} from ${CONVERSATION_FROM} where c.id = any($1)`, [
+        rows.map((r) => String(r.id)),
+      ]);
+      return found.map(toConversation);
     },
     /** Delivery receipt from the agents' side: see markSeenSql. */
     async markAgentSeen(id: string, seq: number) {
