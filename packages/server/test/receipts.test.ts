@@ -71,6 +71,7 @@ describe.skipIf(!hasPostgres)('delivery receipts and magic links', () => {
     );
     const id = message.conversationId;
     await eventually(() => expect(agent.assigned.map((c) => c.id)).toContain(id));
+    await ok(emit(agent.socket, 'conversation:join', { conversationId: id })); // the console opens it
     return { visitor, id };
   }
 
@@ -90,7 +91,7 @@ describe.skipIf(!hasPostgres)('delivery receipts and magic links', () => {
     const after = await conversation(id);
     expect(after.visitorSeenSeq).toBe(last.seq);
     expect(after.visitorSeenAt).toEqual(expect.any(String));
-    // the conversation's own agent hears of it; an agent who does not follow it does not
+    // the console that has it open hears of it; an agent who does not follow it does not
     expect(seenUpdates(bystander, id)).toEqual([]);
     back.socket.close();
   });
@@ -345,6 +346,7 @@ describe.skipIf(!cluster.run)('delivery receipts across two processes', () => {
     );
     const id = first.conversationId;
     await eventually(() => expect(agent.assigned.map((c) => c.id)).toContain(id));
+    await ok(emit(agent.socket, 'conversation:join', { conversationId: id }));
     const { message } = await ok(
       emit<{ message: Message }>(agent.socket, 'message:send', { conversationId: id, clientId: 'x-2', text: 'hi!' }),
     );

@@ -31,9 +31,13 @@ export class SocketNotifier implements Notifier {
     }
   }
 
-  /** The visitor's seen seq rose: the agents who follow the conversation update their "Seen". */
+  /**
+   * The visitor's seen seq rose: the consoles that have the conversation open (joined it) update their
+   * "Seen". Others read it when they open it (`conversation:join` answers the conversation as it is), so
+   * an agent reply costs no extra event to every agent and supervisor.
+   */
   visitorSeen(conversation: Conversation): void {
-    this.agents.to(agentRooms(conversation)).emit('conversation:updated', conversation);
+    this.agents.to(rooms.conversation(conversation.id)).emit('conversation:updated', conversation);
   }
 
   /** Whether the visitor has a connected widget on any process (through the adapter; bounded in time). */
